@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from maillage.api.api import api
+from maillage.workspaces import views as workspace_views
+
+urlpatterns = [
+    path("", workspace_views.home, name="home"),
+    path("accounts/", include("maillage.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
+    path("admin/", admin.site.urls),
+    path("", include("maillage.workspaces.urls")),
+]

@@ -1,0 +1,75 @@
+"""French territories from the official geographic code (COG): regions, departments, EPCI, communes.
+
+Regions and departments are built in (loaded by a data migration); communes and EPCI are loaded by
+`manage.py import_territories DIR` from the decoupage-administratif JSON files.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        app_label = "core"
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
+
+    class Meta:
+        app_label = "core"
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class EPCI(models.Model):
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)  # CC, CA, CU, METRO, MET69
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        app_label = "core"
+        ordering = ["name"]
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commune(models.Model):
+    code = models.CharField(_("INSEE code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.SET_NULL, related_name="communes", null=True, blank=True
+    )
+    postal_codes = models.JSONField(_("postal codes"), default=list, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        app_label = "core"
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
