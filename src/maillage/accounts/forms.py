@@ -7,14 +7,17 @@ from .models import User
 
 
 class LoginForm(AuthenticationForm):
+    """E-mail and password. The address is matched whatever its case (see UserManager)."""
+
     username = forms.EmailField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
     error_messages = {
         "invalid_login": _(
-            "E-mail address or password incorrect. Both fields are case-sensitive for the password."
+            "E-mail address or password incorrect. Note that the password is case-sensitive."
         ),
         "inactive": _("This account is disabled."),
     }
@@ -23,7 +26,18 @@ class LoginForm(AuthenticationForm):
 class SignUpForm(forms.Form):
     """Create an account from an invitation: the e-mail address is the invited one."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        disabled=True,
+        required=False,
+        help_text=_("The address the invitation was sent to."),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -39,6 +53,7 @@ class SignUpForm(forms.Form):
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        self.fields["email"].initial = email
 
     def clean(self):
         cleaned = super().clean()
@@ -59,9 +74,19 @@ class TokenForm(forms.Form):
         label=_("6-digit code from your authenticator app"),
         max_length=8,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
         ),
     )
+
+    def __init__(self, *args, autofocus: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not autofocus:
+            self.fields["token"].widget.attrs.pop("autofocus", None)
 
     def clean_token(self):
         token = self.cleaned_data["token"].replace(" ", "")
@@ -74,3 +99,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "language": forms.Select(attrs={"autocomplete": "language"}),
+        }
+        help_texts = {
+            "language": _("The language of the pages after you sign in, on any computer."),
+        }

@@ -29,14 +29,15 @@ def user_sessions(user) -> list[Session]:
 def user_deactivate(*, user: User, by=None, request=None) -> User:
     """Disable an account: it cannot sign in any more and loses its open sessions at once."""
     with transaction.atomic():
+        was_active = user.is_active
         user.is_active = False
         user.save(update_fields=["is_active"])
-        Session.objects.filter(pk__in=[s.pk for s in user_sessions(user)]).delete()
+        closed = Session.objects.filter(pk__in=[s.pk for s in user_sessions(user)]).delete()[0]
         audit.record(
             audit.Action.UPDATE,
             user=by,
             instance=user,
-            changes={"is_active": [True, False]},
+            changes={"is_active": [was_active, False], "sessions_closed": [None, closed]},
             request=request,
         )
     return user

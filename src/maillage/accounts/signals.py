@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillage.core import audit
 
 from .middleware import SESSION_LAST_SEEN, SESSION_OTP_REQUIRED, SESSION_STARTED
+from .throttling import normalise_username, reset_account
 
 
 @receiver(user_logged_in)
@@ -20,6 +21,9 @@ def on_login(sender, request, user, **kwargs):
         request.session[SESSION_OTP_REQUIRED] = TOTPDevice.objects.filter(
             user=user, confirmed=True
         ).exists()
+    # A successful sign-in clears the failures counted against this account, but not those
+    # counted against the IP address (see docs/decisions/login-throttling.md).
+    reset_account(user.get_username())
     audit.record(audit.Action.LOGIN, user=user, request=request)
 
 
@@ -31,5 +35,5 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    label = str(credentials.get("username") or credentials.get("email") or "")[:254]
+    label = normalise_username(credentials.get("username") or credentials.get("email")) or ""
     audit.record(audit.Action.LOGIN_FAILED, user_label=label, request=request)

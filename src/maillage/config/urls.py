@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
     path("admin/", admin.site.urls),
+    path("territories/", include("maillage.core.territories.urls")),
     path("", include("maillage.workspaces.urls")),
 ]

@@ -33,15 +33,33 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of `instance`, JSON-ready, foreign keys as ids."""
+def snapshot(instance: models.Model, *, redact: bool = True) -> dict[str, Any]:
+    """The concrete field values of `instance`, JSON-ready, foreign keys as ids.
+
+    Sensitive fields are masked unless `redact=False` (for comparing before/after only: never
+    record an unredacted snapshot; pass the diff through `redact` first).
+    """
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name in {"created_at", "updated_at"}:
             continue
-        value = getattr(instance, field.attname)
-        data[field.name] = _REDACTED if field.name in SENSITIVE_FIELDS else _jsonable(value)
+        value = _jsonable(getattr(instance, field.attname))
+        data[field.name] = _REDACTED if redact and field.name in SENSITIVE_FIELDS else value
     return data
+
+
+def redact(changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` with the values of sensitive fields masked (the field name stays visible)."""
+    return {
+        key: (
+            [_REDACTED if v is not None else None for v in value]
+            if isinstance(value, list)
+            else _REDACTED
+        )
+        if key in SENSITIVE_FIELDS
+        else value
+        for key, value in changes.items()
+    }
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -96,7 +114,9 @@ def record(
     )
 
 
-def events_for_workspace(workspace, *, action: str = "", user_id: int | None = None, query: str = ""):
+def events_for_workspace(
+    workspace, *, action: str = "", user_id: int | None = None, query: str = ""
+):
     events = AuditEvent.objects.filter(workspace=workspace).select_related("user")
     if action:
         events = events.filter(action=action)

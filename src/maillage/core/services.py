@@ -25,7 +25,9 @@ def tenant_create(model: type[M], *, workspace, user, request=None, **fields: An
             audit.Action.CREATE,
             user=user,
             instance=instance,
-            changes={k: [None, v] for k, v in audit.snapshot(instance).items() if v not in (None, "")},
+            changes={
+                k: [None, v] for k, v in audit.snapshot(instance).items() if v not in (None, "")
+            },
             request=request,
         )
     return instance
@@ -42,12 +44,12 @@ def tenant_update(
     """
     if expected_version is None:
         expected_version = instance.version
-    before = audit.snapshot(instance)
+    before = audit.snapshot(instance, redact=False)
     for name, value in changes.items():
         setattr(instance, name, value)
     with transaction.atomic():
         instance.full_clean()
-        after = audit.snapshot(instance)
+        after = audit.snapshot(instance, redact=False)
         changed = audit.diff(before, after)
         values = {
             f.attname: getattr(instance, f.attname)
@@ -63,12 +65,18 @@ def tenant_update(
         instance.version = expected_version + 1
         if changed:
             audit.record(
-                audit.Action.UPDATE, user=user, instance=instance, changes=changed, request=request
+                audit.Action.UPDATE,
+                user=user,
+                instance=instance,
+                changes=audit.redact(changed),
+                request=request,
             )
     return instance
 
 
-def tenant_delete(instance: models.Model, *, user, expected_version: int | None = None, request=None):
+def tenant_delete(
+    instance: models.Model, *, user, expected_version: int | None = None, request=None
+):
     with transaction.atomic():
         if expected_version is not None:
             manager = type(instance)._base_manager

@@ -1,0 +1,187 @@
+"""Workspaces never leak: every URL pattern, as a member of workspace B, against workspace A.
+
+The test walks the URL configuration. Each workspace route must say, in ROUTE_OBJECTS, how to
+find an object of workspace A for each of its URL arguments; each route outside workspaces must
+say in GLOBAL_ROUTES why it needs no workspace. A new route that is in neither makes the test
+fail, so new views are covered by construction.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import ScopeError, scopes_disabled
+
+from maillage.workspaces.models import Membership, Role
+from tests.conftest import client_for
+from tests.factories import InvitationFactory, MembershipFactory, WorkspaceFactory
+
+# Routes that do not belong to a workspace, with the reason they cannot leak one.
+GLOBAL_ROUTES = {
+    "home": "redirects to the user's own workspaces",
+    "accounts:login": "public",
+    "accounts:logout": "the user's own session",
+    "accounts:password_reset": "public, answers the same for any address",
+    "accounts:password_reset_done": "public",
+    "accounts:password_reset_confirm": "signed token",
+    "accounts:password_reset_complete": "public",
+    "accounts:accept_invitation": "secret token; tested in tests/workspaces/test_invitations.py",
+    "accounts:two_factor": "the user's own device",
+    "accounts:two_factor_verify": "the user's own device",
+    "accounts:two_factor_disable": "the user's own device",
+    "accounts:profile": "the user's own profile",
+    "set_language": "language cookie",
+    "api_docs": "redirect to the API documentation",
+    "workspaces:list": "the user's own memberships",
+    "workspaces:create": "creates a new workspace owned by the user",
+    "territories:communes": "public reference data (official geographic code), login required",
+}
+GLOBAL_PREFIXES = {
+    "admin:": "Django admin: staff only (tested in test_admin_is_staff_only)",
+    "api-1:": "the API, covered operation by operation in tests/api/test_api_tenancy.py",
+    "api:": "the API, covered operation by operation in tests/api/test_api_tenancy.py",
+}
+
+
+def _objects(workspace):
+    """One object of each kind in `workspace`, for the URL arguments below."""
+    with scopes_disabled():
+        return {
+            "membership": MembershipFactory(workspace=workspace, role=Role.MEMBER),
+            "invitation": InvitationFactory(workspace=workspace),
+        }
+
+
+# For each workspace route: its URL arguments other than workspace_slug, from `_objects`.
+ROUTE_OBJECTS = {
+    "workspaces:dashboard": {},
+    "workspaces:settings": {},
+    "workspaces:archive": {},
+    "workspaces:members": {},
+    "workspaces:invite": {},
+    "workspaces:member_edit": {"pk": "membership"},
+    "workspaces:member_remove": {"pk": "membership"},
+    "workspaces:invitation_revoke": {"pk": "invitation"},
+    "workspaces:audit": {},
+}
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry
+
+
+def all_routes():
+    return list(_walk(get_resolver()))
+
+
+def _fill(route: str, values: dict) -> str:
+    """Turn a route like 'w/<slug:workspace_slug>/members/<int:pk>/' into a path."""
+
+    def sub(match):
+        name = match.group("name")
+        return str(values[name])
+
+    path = re.sub(r"<(?:(?P<conv>[^>:]+):)?(?P<name>\w+)>", sub, route)
+    return "/" + path.lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+def test_every_route_is_classified():
+    unknown = []
+    for name, route, _ in all_routes():
+        if name in GLOBAL_ROUTES or any(name.startswith(p) for p in GLOBAL_PREFIXES):
+            continue
+        if "workspace_slug" in route:
+            if name not in ROUTE_OBJECTS:
+                unknown.append(f"{name}: {route}")
+            continue
+        unknown.append(f"{name}: {route} (not under a workspace and not in GLOBAL_ROUTES)")
+    assert not unknown, "Routes the cross-workspace test does not know:\n" + "\n".join(unknown)
+
+
+@pytest.fixture
+def two_workspaces(db):
+    # Interleave ids: A and B objects alternate so that no id is 1 and ids do not line up.
+    WorkspaceFactory.create_batch(3)
+    a, b = WorkspaceFactory(), WorkspaceFactory()
+    objects_a = _objects(a)
+    _objects(b)
+    objects_a.update(_objects(a))
+    intruder = MembershipFactory(workspace=b, role=Role.OWNER)
+    return a, b, objects_a, intruder
+
+
+def _workspace_routes():
+    return [(n, r) for n, r, _ in all_routes() if "workspace_slug" in r and n in ROUTE_OBJECTS]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_member_of_b_never_reaches_a(two_workspaces, method):
+    a, b, objects_a, intruder = two_workspaces
+    client = client_for(intruder)
+    with scopes_disabled():
+        before = sorted(Membership.objects.filter(workspace=a).values_list("pk", "role", "version"))
+    checked = 0
+    for name, route in _workspace_routes():
+        args = {k: objects_a[v].pk for k, v in ROUTE_OBJECTS[name].items()}
+        # A's slug: B's owner is not a member of A.
+        response = getattr(client, method)(_fill(route, {"workspace_slug": a.slug, **args}))
+        assert response.status_code == 404, f"{method.upper()} {name} with A's slug"
+        # B's own slug with A's object ids: the lookup goes through B and finds nothing.
+        if args:
+            url = _fill(route, {"workspace_slug": b.slug, **args})
+            response = getattr(client, method)(url)
+            missing = getattr(client, method)(
+                _fill(route, {"workspace_slug": b.slug, **dict.fromkeys(args, 987654)})
+            )
+            # A foreign id answers exactly like a missing one...
+            assert response.status_code == missing.status_code, f"{name} with A's ids"
+            # ...which is 404/403, or 405 when reading a POST-only action (refused before lookup).
+            allowed = (404, 403) if method == "post" else (404, 403, 405)
+            assert response.status_code in allowed, f"{method.upper()} {name} with A's ids"
+        checked += 1
+    assert checked == len(ROUTE_OBJECTS)
+    # Nothing of A changed.
+    with scopes_disabled():
+        after = sorted(Membership.objects.filter(workspace=a).values_list("pk", "role", "version"))
+        assert after == before
+        assert objects_a["invitation"].__class__.objects.get(pk=objects_a["invitation"].pk).revoked_at is None
+
+
+def test_anonymous_is_sent_to_login(two_workspaces):
+    from django.test import Client
+
+    a, _, objects_a, _ = two_workspaces
+    for name, route in _workspace_routes():
+        args = {k: objects_a[v].pk for k, v in ROUTE_OBJECTS[name].items()}
+        response = Client().get(_fill(route, {"workspace_slug": a.slug, **args}))
+        assert response.status_code == 302, name
+        assert "/accounts/login/" in response["Location"], name
+
+
+def test_guest_cannot_write_anywhere(two_workspaces):
+    a, _, objects_a, _ = two_workspaces
+    guest = MembershipFactory(workspace=a, role=Role.GUEST)
+    client = client_for(guest)
+    for name, route in _workspace_routes():
+        args = {k: objects_a[v].pk for k, v in ROUTE_OBJECTS[name].items()}
+        response = client.post(_fill(route, {"workspace_slug": a.slug, **args}), {"x": "1"})
+        assert response.status_code == 403, name
+
+
+def test_tenant_query_outside_a_scope_raises(db, workspace):
+    with pytest.raises(ScopeError):
+        list(Membership.objects.all())
+
+
+def test_admin_is_staff_only(two_workspaces):
+    _, _, _, intruder = two_workspaces
+    response = client_for(intruder).get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
