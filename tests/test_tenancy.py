@@ -35,6 +35,9 @@ GLOBAL_ROUTES = {
     "workspaces:list": "the user's own memberships",
     "workspaces:create": "creates a new workspace owned by the user",
     "territories:communes": "public reference data (official geographic code), login required",
+    "privacy:my_data": "the user's own personal data (tests/core/test_personal_data.py)",
+    "privacy:download": "the user's own personal data (tests/core/test_personal_data.py)",
+    "privacy:erase": "erases the user's own account (tests/core/test_personal_data.py)",
 }
 GLOBAL_PREFIXES = {
     "admin:": "Django admin: staff only (tested in test_admin_is_staff_only)",

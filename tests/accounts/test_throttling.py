@@ -84,7 +84,7 @@ def test_ten_failures_from_one_ip_across_accounts_lock_the_ip(client, alice):
 
 
 def test_nine_failures_do_not_lock(client, alice):
-    for n in range(LIMIT - 1):
+    for _n in range(LIMIT - 1):
         sign_in(client, alice.email, "wrong", ip="198.51.100.1")
     response = sign_in(client, alice.email, PASSWORD, ip="198.51.100.1")
     assert response.status_code == 302

@@ -323,3 +323,36 @@ def test_page_query_count_is_bounded(owner, workspace, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         assert client.get(_audit_url(workspace)).status_code == 200
 
+
+def _csv(response):
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_csv_export_has_the_filtered_events_of_the_workspace_only(
+    owner, manager, workspace, other_workspace
+):
+    stranger = MembershipFactory(workspace=other_workspace, role=Role.OWNER)
+    _event(other_workspace, stranger.user, audit.Action.UPDATE, "Other workspace's record")
+    kept = _event(workspace, manager.user, audit.Action.UPDATE, "=HYPERLINK(evil)")
+    AuditEvent.objects.filter(pk=kept.pk).update(at=datetime(2024, 1, 15, 23, 30, tzinfo=UTC))
+    _event(workspace, owner.user, audit.Action.CREATE, "Filtered out")
+
+    response = client_for(manager).get(_audit_url(workspace, action="update", format="csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="audit-{workspace.slug}-' in response["Content-Disposition"]
+    lines = _csv(response).strip().splitlines()
+    assert len(lines) == 2  # header + the one matching event
+    row = lines[1].split(";")
+    assert row[0] == "2024-01-15 23:30:00"
+    assert row[2] == manager.user.email
+    assert "'=HYPERLINK(evil)" in row  # neutralised: a spreadsheet shows it, never runs it
+    assert "role: member → manager" in lines[1]
+
+
+def test_csv_export_link_keeps_the_filters_and_is_refused_to_members(owner, member, workspace):
+    page = client_for(owner).get(_audit_url(workspace, action="update", q="x", page=1))
+    assert page.context["csv_query"] == "action=update&q=x&format=csv"
+    response = client_for(member).get(_audit_url(workspace, format="csv"))
+    assert response.status_code == 403

@@ -107,7 +107,9 @@ def accept_invitation(request, token):
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
             return render(
-                request, "accounts/accept_invitation.html", {**context, "wrong_account": True},
+                request,
+                "accounts/accept_invitation.html",
+                {**context, "wrong_account": True},
                 status=403,
             )
         if request.method == "POST":
@@ -218,9 +220,7 @@ def two_factor(request):
 @require_POST
 def two_factor_disable(request):
     if _workspaces_requiring_two_factor(request.user):
-        messages.error(
-            request, _("A workspace you belong to requires two-factor authentication.")
-        )
+        messages.error(request, _("A workspace you belong to requires two-factor authentication."))
         return redirect("accounts:two_factor")
     form = TokenForm(request.POST)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
@@ -302,4 +302,3 @@ def profile(request):
             )
         return response
     return render(request, "accounts/profile.html", {"form": form})
-

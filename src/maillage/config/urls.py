@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
     path("admin/", admin.site.urls),
     path("territories/", include("maillage.core.territories.urls")),
+    path("privacy/", include("maillage.core.privacy.urls")),
+    path("w/<slug:workspace_slug>/api-tokens/", include("maillage.api.urls")),
     path("", include("maillage.workspaces.urls")),
 ]

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         # Built-in regions and departments in every database, after every migrate.
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="core.territories.builtin")
+
+        from .privacy.registrations import register_core
+
+        register_core()  # the audit trail's personal data (see core/personal_data.py)

@@ -43,8 +43,8 @@ from maillage.core.money import format_decimal, format_euros, format_hours, to_d
 if "matplotlib.pyplot" not in sys.modules:  # never switch the backend under a pyplot user
     matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator
 
 # Okabe & Ito (2008), "Color Universal Design"; yellow last (weak contrast on white).
 PALETTE = (
@@ -99,7 +99,9 @@ class ChartTable:
     @property
     def display_rows(self) -> list[tuple[str, list[str]]]:
         """The rows with figures formatted in the active language ("—" when missing)."""
-        return [(label, [_format_figure(v, self.kind) for v in values]) for label, values in self.rows]
+        return [
+            (label, [_format_figure(v, self.kind) for v in values]) for label, values in self.rows
+        ]
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,7 @@ def _draw_stacked(axes, labels, data) -> None:
     below = [0.0] * len(labels)
     for index, (name, values) in enumerate(data.items()):
         heights = [0.0 if math.isnan(v) else v for v in _floats(values)]
-        bottoms = [
-            above[i] if height >= 0 else below[i] for i, height in enumerate(heights)
-        ]
+        bottoms = [above[i] if height >= 0 else below[i] for i, height in enumerate(heights)]
         axes.bar(
             range(len(labels)),
             heights,

@@ -89,3 +89,67 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+def import_upload_to(instance: "ImportJob", filename: str) -> str:
+    """`imports/<workspace id>/<random>.<ext>`: the user's file name is kept on the job only."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"imports/{instance.workspace_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(TenantModel):
+    """One uploaded file going through an importer: validation (preview), then commit.
+
+    The work runs in background tasks (`core.imports.tasks`) that record their progress here;
+    `report` is the `ImportReport` as JSON (counts and per-row errors).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking the rows")
+        VALIDATED = "validated", _("Checked: ready to import")
+        COMMITTING = "committing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    RUNNING = (Status.PENDING, Status.VALIDATING, Status.COMMITTING)
+
+    kind = models.CharField(_("kind of import"), max_length=50)
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=255)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_filename}"
+
+    @property
+    def all_or_nothing(self) -> bool:
+        return bool(self.options.get("all_or_nothing", True))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -16,9 +16,9 @@ the operands.
 """
 
 import re
-from math import lcm
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from math import lcm
 
 from django.utils.formats import get_format
 from django.utils.translation import get_language
@@ -71,7 +71,10 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
         raise ValueError(_("The number is empty."))
     if "," in text and "." in text:
         raise ValueError(
-            _("%(value)r mixes “,” and “.”: use one decimal separator and spaces between thousands.")
+            _(
+                "%(value)r mixes “,” and “.”: use one decimal separator "
+                "and spaces between thousands."
+            )
             % {"value": value}
         )
     match = _NUMBER_RE.fullmatch(text)
@@ -127,41 +130,54 @@ def _total_in_cents(total: Decimal | int) -> int:
     return cents
 
 
+_INT_ONLY = frozenset({int})
+_INT_OR_DECIMAL = frozenset({int, Decimal})
+_HUNDRED = Decimal(100)
+
+
 def _integer_weights(weights: Sequence[Decimal | int]) -> list[int]:
-    """Scale the weights to integers with the same ratios (exactly, without floats)."""
-    ints: list[int] = []
-    ratios: list[tuple[int, int]] | None = None
-    for index, weight in enumerate(weights):
-        kind = type(weight)
-        if kind is int:
-            numerator, denominator = weight, 1
-        elif kind is Decimal or (kind is not bool and isinstance(weight, Decimal | int)):
-            try:
-                numerator, denominator = weight.as_integer_ratio()
-            except (ValueError, OverflowError):
+    """Scale the weights to integers with the same ratios (exactly, without floats).
+
+    Fast paths first (the function runs millions of times): all ints, then Decimals with at
+    most 2 places (hours, amounts) scaled by 100; any other Decimal by the common denominator.
+    """
+    kinds = set(map(type, weights))
+    if kinds <= _INT_ONLY:
+        ints = list(weights)
+    else:
+        if not kinds <= _INT_OR_DECIMAL:
+            for index, weight in enumerate(weights):
+                if type(weight) is bool or not isinstance(weight, Decimal | int):
+                    raise TypeError(
+                        _("Weight #%(index)d must be a Decimal or an int, not %(type)s.")
+                        % {"index": index + 1, "type": type(weight).__name__}
+                    )
+        ints = _scaled_weights(weights)
+    if ints and min(ints) < 0:
+        index = next(i for i, value in enumerate(ints) if value < 0)
+        raise ValueError(
+            _("Weight #%(index)d is negative (%(weight)s): weights must be zero or more.")
+            % {"index": index + 1, "weight": weights[index]}
+        )
+    return ints
+
+
+def _scaled_weights(weights: Sequence[Decimal | int]) -> list[int]:
+    try:
+        scaled = [weight * _HUNDRED for weight in weights]
+        ints = [int(value) for value in scaled]
+    except (ValueError, OverflowError, InvalidOperation):  # NaN or infinity
+        for index, weight in enumerate(weights):
+            if isinstance(weight, Decimal) and not weight.is_finite():
                 raise ValueError(
                     _("Weight #%(index)d is not a finite number.") % {"index": index + 1}
                 ) from None
-        else:
-            raise TypeError(
-                _("Weight #%(index)d must be a Decimal or an int, not %(type)s.")
-                % {"index": index + 1, "type": kind.__name__}
-            )
-        if numerator < 0:
-            raise ValueError(
-                _("Weight #%(index)d is negative (%(weight)s): weights must be zero or more.")
-                % {"index": index + 1, "weight": weight}
-            )
-        if ratios is None:
-            if denominator == 1:
-                ints.append(numerator)
-                continue
-            ratios = [(value, 1) for value in ints]
-        ratios.append((numerator, denominator))
-    if ratios is None:
-        return ints
-    common = lcm(*(denominator for _numerator, denominator in ratios))
-    return [numerator * (common // denominator) for numerator, denominator in ratios]
+        raise
+    if ints != scaled:  # some weight has more than 2 decimal places
+        ratios = [weight.as_integer_ratio() for weight in weights]
+        common = lcm(*(denominator for _numerator, denominator in ratios))
+        ints = [numerator * (common // denominator) for numerator, denominator in ratios]
+    return ints
 
 
 def allocate(total: Decimal | int, weights: Sequence[Decimal | int]) -> list[Decimal]:
@@ -179,6 +195,8 @@ def allocate(total: Decimal | int, weights: Sequence[Decimal | int]) -> list[Dec
     ``ValueError`` / ``TypeError`` say what is wrong with the arguments.
     """
     cents = _total_in_cents(total)
+    if type(weights) is not list and type(weights) is not tuple:
+        weights = list(weights)
     ints = _integer_weights(weights)
     weight_sum = sum(ints)
     if weight_sum <= 0:
@@ -253,10 +271,8 @@ def format_euros(value: Decimal | int | str | None, places: int = 2) -> str:
     negative = text.startswith("-")
     if negative:
         text = text[1:]
-    if (get_language() or "").split("-")[0] == "en":
-        text = f"€{text}"
-    else:
-        text = f"{text}{NBSP}€"
+    english = (get_language() or "").split("-")[0] == "en"
+    text = f"€{text}" if english else f"{text}{NBSP}€"
     return f"-{text}" if negative else text
 
 

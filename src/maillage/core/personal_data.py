@@ -98,12 +98,18 @@ class Context:
     """Passed to lookups, exporters and erasers: the person, and the records found so far."""
 
     person: Person
+    registry: PersonalDataRegistry
     found: dict[str, list[models.Model]] = field(default_factory=dict)
     by: Any = None
     now: datetime = field(default_factory=timezone.now)
+    _refs: dict[str, set[str]] | None = None
 
     def refs(self) -> dict[str, set[str]]:
-        """`{model label: {pk as text}}` of every record found: what audit events point at."""
+        """`{model label: {pk as text}}` of every record found: what audit events point at.
+
+        Frozen once the collection is complete (a deleted instance loses its pk)."""
+        if self._refs is not None:
+            return self._refs
         return {key: {str(obj.pk) for obj in objs} for key, objs in self.found.items() if objs}
 
     def actor(self):
@@ -280,15 +286,18 @@ class PersonalDataRegistry:
 
     def person(self, email: str) -> Person:
         email = (email or "").strip().lower()
+        if "@" not in email:
+            raise ValueError("A person is identified by an e-mail address.")
         user = get_user_model()._default_manager.filter(email__iexact=email).first()
         return Person(email=email, user=user)
 
     def collect(self, email: str, *, by=None) -> Context:
         """Every registered record about the person behind `email`, model by model."""
         with scopes_disabled():
-            ctx = Context(person=self.person(email), by=by)
+            ctx = Context(person=self.person(email), registry=self, by=by)
             for registration in self.registrations():
                 ctx.found[registration.key] = list(registration.queryset(ctx))
+            ctx._refs = ctx.refs()
         return ctx
 
     def refusals(self, email: str) -> list[str]:
@@ -433,7 +442,9 @@ class PersonalDataRegistry:
             collector = Collector(using=router.db_for_write(registration.model))
             collector.collect(objects)
             hit = {m for m, instances in collector.data.items() if instances and m in protected}
-            hit |= {qs.model for qs in collector.fast_deletes if qs.model in protected and qs.exists()}
+            hit |= {
+                qs.model for qs in collector.fast_deletes if qs.model in protected and qs.exists()
+            }
             if hit:
                 names = ", ".join(sorted(m._meta.label for m in hit))
                 raise PersonalDataError(

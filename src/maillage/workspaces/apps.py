@@ -6,3 +6,8 @@ class WorkspacesConfig(AppConfig):
     name = "maillage.workspaces"
     label = "workspaces"
     verbose_name = _("Workspaces")
+
+    def ready(self) -> None:
+        from .personal_data import register_workspaces
+
+        register_workspaces()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -51,7 +52,8 @@ class WorkspaceMiddleware:
         request.membership = membership
 
         if workspace.require_two_factor and not request.user.is_verified():
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
 
         if request.method not in SAFE_METHODS:
             if membership.role == Role.GUEST and not getattr(match.func, "guest_can_write", False):

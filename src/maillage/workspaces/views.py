@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from maillage.core import audit
 from maillage.core.exceptions import StaleObjectError
 from maillage.core.forms import add_service_error
 
-from . import selectors, services
+from . import audit_export, selectors, services
 from .access import allowed_when_archived, get_in_workspace, require_manager, require_owner
 from .forms import InvitationForm, MembershipForm, WorkspaceCreateForm, WorkspaceSettingsForm
 from .models import Invitation, Membership, Role
@@ -217,6 +218,9 @@ def audit_log(request, workspace_slug):
     events = audit.events_for_workspace(
         request.workspace, action=action, user_id=user_id, query=query
     )
+    if request.GET.get("format") == "csv":
+        return audit_export.audit_csv_response(request.workspace, events)
+    filters = {"action": action, "user": user_id or "", "q": query}
     page_obj = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -228,5 +232,6 @@ def audit_log(request, workspace_slug):
             "query": query,
             "user_filter": user_id,
             "people": selectors.members_of(request.workspace),
+            "csv_query": urlencode({**{k: v for k, v in filters.items() if v}, "format": "csv"}),
         },
     )

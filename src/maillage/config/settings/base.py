@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI's files itself (no CDN), see docs/api.md
     "maillage.core",
     "maillage.accounts",
     "maillage.workspaces",
