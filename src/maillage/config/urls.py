@@ -15,5 +15,6 @@ urlpatterns = [
     path("territories/", include("maillage.core.territories.urls")),
     path("privacy/", include("maillage.core.privacy.urls")),
     path("w/<slug:workspace_slug>/api-tokens/", include("maillage.api.urls")),
+    path("w/<slug:workspace_slug>/imports/", include("maillage.core.imports.urls")),
     path("", include("maillage.workspaces.urls")),
 ]

@@ -26,12 +26,18 @@ import openpyxl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
 DELIMITERS = ";,\t|"
-DELIMITER_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "vertical bar"}
+DELIMITER_NAMES = {
+    ";": _lazy("semicolon (;)"),
+    ",": _lazy("comma (,)"),
+    "\t": _lazy("tab"),
+    "|": _lazy("vertical bar (|)"),
+}
 SNIFF_SAMPLE_CHARS = 64 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"

@@ -1,0 +1,11 @@
+"""Run every benchmark and record its figures in bench/RESULTS.md."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+for script in ("bench_allocate.py", "http_bench.py"):
+    print(f"== {script}", flush=True)
+    subprocess.run([sys.executable, str(BENCH / script)], check=True)
