@@ -28,7 +28,11 @@ def test_create_returns_the_secret_and_stores_only_its_hash(member):
     assert len(secret) >= 40
     assert stored.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert stored.prefix == secret[:8]
-    assert (stored.user, stored.workspace, stored.name) == (member.user, member.workspace, "Export mensuel")
+    assert (stored.user, stored.workspace, stored.name) == (
+        member.user,
+        member.workspace,
+        "Export mensuel",
+    )
     # The secret itself is nowhere: not on the row, not in the audit trail.
     row = {f.attname: getattr(stored, f.attname) for f in ApiToken._meta.concrete_fields}
     assert secret not in repr(row)
@@ -111,7 +115,9 @@ def test_expired_token_is_refused(member):
     token, secret = make_token(member, expires_at=timezone.now() + timedelta(hours=1))
     assert api_get(members_url(member.workspace), secret).status_code == 200
     with scopes_disabled():
-        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
     response = api_get(members_url(member.workspace), secret)
     assert response.status_code == 401
     assert response.json() == {"detail": "Expired token", "code": "expired_token"}

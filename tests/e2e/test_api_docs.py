@@ -25,9 +25,11 @@ def test_swagger_docs_render_from_local_files_under_the_csp(new_page, live_serve
     outside = []
     page.on(
         "request",
-        lambda request: outside.append(request.url)
-        if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
-        else None,
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
+            else None
+        ),
     )
     page.goto("/api/docs")
     expect(page).to_have_url(re.compile(r"/api/v1/docs$"))

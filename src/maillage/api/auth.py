@@ -191,7 +191,9 @@ def _deny(request, reason: str) -> None:
 def _user_language(request):
     """The token user's preferred language, unless a language cookie chose one (decision 0002)."""
     language = getattr(request.user, "language", "")
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or language not in dict(settings.LANGUAGES):
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or language not in dict(
+        settings.LANGUAGES
+    ):
         return nullcontext()
     request.LANGUAGE_CODE = language
     return translation.override(language)

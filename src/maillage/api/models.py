@@ -26,7 +26,9 @@ class ApiToken(TenantModel):
         verbose_name=_("user"),
     )
     name = models.CharField(
-        _("name"), max_length=100, help_text=_("What the token is for, e.g. “Monthly export script”.")
+        _("name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Monthly export script”."),
     )
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -36,7 +36,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "header": self.header, "message": self.message}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "header": self.header,
+            "message": self.message,
+        }
 
 
 @dataclass

@@ -50,7 +50,9 @@ def email() -> Parser:
     return parse
 
 
-def choice(choices: Iterable[tuple[Any, Any]], *, aliases: Mapping[str, Any] | None = None) -> Parser:
+def choice(
+    choices: Iterable[tuple[Any, Any]], *, aliases: Mapping[str, Any] | None = None
+) -> Parser:
     """One of `choices` (value, label) pairs, given by value, label (French or English) or alias.
 
     Matching ignores case, accents and extra spaces: "Invité", "invite" and "INVITÉ" are equal.
@@ -153,7 +155,7 @@ def date(*, formats: Iterable[str] = DATE_FORMATS) -> Parser:
             candidate = candidate[:10]  # a date cell of a spreadsheet, read with its time
         for fmt in formats:
             try:
-                return datetime.strptime(candidate, fmt).date()  # noqa: DTZ007 (a date)
+                return datetime.strptime(candidate, fmt).date()
             except ValueError:
                 continue
         raise ValidationError(

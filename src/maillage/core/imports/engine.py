@@ -156,7 +156,9 @@ class _Run:
         ]
         for column in importer.columns:
             self.headers.setdefault(column.name, str(column.label))
-        self.columns = [(c, self.indexes[c.name]) for c in importer.columns if c.name in self.indexes]
+        self.columns = [
+            (c, self.indexes[c.name]) for c in importer.columns if c.name in self.indexes
+        ]
         self.seen: dict[tuple, int] = {}
         self.saving_failed = False
         self.saved = {Action.CREATE.value: 0, Action.UPDATE.value: 0}

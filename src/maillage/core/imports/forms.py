@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .parsing import ImportFileError, check_file
 
-ACCEPT = ".csv,.txt,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPT = ",".join(
+    [
+        ".csv",
+        ".txt",
+        ".tsv",
+        ".xlsx",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+)
 
 
 class ImportUploadForm(forms.Form):

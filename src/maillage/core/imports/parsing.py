@@ -118,7 +118,10 @@ def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if size > limit:
         raise ImportFileError(
-            _("The file is too large (%(size)s): the limit is %(limit)s. Split it into smaller files.")
+            _(
+                "The file is too large (%(size)s): the limit is %(limit)s. "
+                "Split it into smaller files."
+            )
             % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
 

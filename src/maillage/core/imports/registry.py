@@ -22,12 +22,13 @@ def register(importer_class: type[Importer]) -> type[Importer]:
     if not key:
         raise ValueError(f"{importer_class.__name__} has no key")
     registered = _importers.get(key)
-    if registered is not None and registered is not importer_class:
-        if (registered.__module__, registered.__qualname__) != (
-            importer_class.__module__,
-            importer_class.__qualname__,
-        ):
-            raise ValueError(f"Two importers use the key {key!r}: {registered} and {importer_class}")
+    # The same class imported twice (e.g. a module reloaded in tests) is not a conflict.
+    same = registered is not None and (registered.__module__, registered.__qualname__) == (
+        importer_class.__module__,
+        importer_class.__qualname__,
+    )
+    if registered is not None and not same:
+        raise ValueError(f"Two importers use the key {key!r}: {registered}, {importer_class}")
     _importers[key] = importer_class
     return importer_class
 

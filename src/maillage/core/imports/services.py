@@ -29,7 +29,14 @@ Status = ImportJob.Status
 
 
 def import_job_create(
-    *, workspace, user, kind: str, file, all_or_nothing: bool = True, language: str = "", request=None
+    *,
+    workspace,
+    user,
+    kind: str,
+    file,
+    all_or_nothing: bool = True,
+    language: str = "",
+    request=None,
 ) -> ImportJob:
     """Store the uploaded `file` and queue its validation. Returns the job (as created)."""
     from .tasks import validate_import

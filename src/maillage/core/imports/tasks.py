@@ -1,4 +1,4 @@
-"""Background tasks of imports (django-tasks: `manage.py db_worker` runs them; tests run them at once).
+"""Background tasks of imports (django-tasks: `manage.py db_worker` runs them, tests at once).
 
 Each task loads its job, opens `django_scopes.scope(workspace=job.workspace)` and records its
 progress on the job every chunk of rows (`Importer.chunk_size`).

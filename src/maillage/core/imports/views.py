@@ -128,7 +128,7 @@ def job_detail(request, workspace_slug, pk):
 
 def job_progress(request, workspace_slug, pk):
     """The polled partial: a progress bar while the job runs; once it stops, reload the page."""
-    job, importer = _job(request, pk)
+    job, _importer_class = _job(request, pk)
     response = render(request, "imports/_progress.html", {"job": job})
     if not job.is_running and request.htmx:
         response["HX-Refresh"] = "true"
@@ -137,7 +137,7 @@ def job_progress(request, workspace_slug, pk):
 
 @require_POST
 def job_commit(request, workspace_slug, pk):
-    job, importer = _job(request, pk)
+    job, _importer_class = _job(request, pk)
     allow_partial = request.POST.get("allow_partial") == "1"
     if not services.import_job_commit(
         job=job, user=request.user, allow_partial=allow_partial, request=request

@@ -1,0 +1,163 @@
+"""Workspaces never leak through the API: every operation, with a token of workspace B, against A.
+
+Like tests/test_tenancy.py for pages, the test walks what exists: every Django route of the API
+must be an operation of the OpenAPI schema or be listed in GLOBAL_ROUTES with a reason; every
+operation must live under /api/v1/w/{slug}/, declare its minimum role, require the bearer
+token, and say in OPERATION_OBJECTS how to find an object of workspace A for each other path
+argument. A new operation that is not declared fails the test, so it is covered by construction.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
+
+from maillage.api.api import api
+from maillage.workspaces.models import Membership, Role
+from tests.api.helpers import bearer, make_token
+from tests.factories import MembershipFactory, WorkspaceFactory
+
+API_PREFIX = "/api/v1"
+
+# API routes that are not workspace operations, with the reason they cannot leak a workspace.
+GLOBAL_ROUTES = {
+    "api:openapi-json": "the schema: public, no data",
+    "api:openapi-view": "the documentation page: public, no data",
+    "api:api-root": "ninja's root: public, no data",
+    "api:unknown": "fallback for unknown paths: always the JSON 404",
+}
+
+# For each operation (by operationId): its path arguments other than slug, from `_objects`.
+OPERATION_OBJECTS = {
+    "list_members": {},
+}
+
+
+def _objects(workspace):
+    with scopes_disabled():
+        return {"membership": MembershipFactory(workspace=workspace, role=Role.MEMBER)}
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern)
+
+
+def _openapi_path(route: str) -> str:
+    return "/" + re.sub(r"<(?:[^>:]+:)?(\w+)>", r"{\1}", route)
+
+
+def _operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_api_route_is_an_operation_or_declared_global():
+    paths = {path for path, _, _ in _operations()}
+    routes = [(name, route) for name, route in _walk(get_resolver()) if name.startswith("api:")]
+    assert ("api:members", "api/v1/w/<slug>/members") in routes
+    unknown = [
+        f"{name}: {route}"
+        for name, route in routes
+        if name not in GLOBAL_ROUTES and _openapi_path(route) not in paths
+    ]
+    assert not unknown, "API routes the tenancy test does not know:\n" + "\n".join(unknown)
+
+
+def test_every_operation_is_a_declared_workspace_operation():
+    problems = []
+    for path, method, operation in _operations():
+        label = f"{method.upper()} {path}"
+        if not path.startswith(f"{API_PREFIX}/w/{{slug}}/"):
+            problems.append(f"{label}: not under /w/{{slug}}/")
+        if operation.get("x-minimum-role") not in Role.values:
+            problems.append(f"{label}: no @require_api_role")
+        if operation.get("security") != [{"ApiTokenAuth": []}]:
+            problems.append(f"{label}: not protected by the bearer token")
+        if operation["operationId"] not in OPERATION_OBJECTS:
+            problems.append(f"{label}: not in OPERATION_OBJECTS")
+    assert not problems, "\n".join(problems)
+    declared = {op["operationId"] for _, _, op in _operations()}
+    assert set(OPERATION_OBJECTS) == declared, "stale entries in OPERATION_OBJECTS"
+
+
+@pytest.fixture
+def two_workspaces(db):
+    WorkspaceFactory.create_batch(3)
+    a, b = WorkspaceFactory(), WorkspaceFactory()
+    objects_a = _objects(a)
+    _objects(b)
+    objects_a.update(_objects(a))  # ids of A and B interleave
+    MembershipFactory(workspace=a, role=Role.OWNER)
+    intruder = MembershipFactory(workspace=b, role=Role.OWNER)
+    return a, b, objects_a, intruder
+
+
+def _fill(path: str, values: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+
+
+def _call(method, path, secret):
+    headers = bearer(secret) if secret else {}
+    if method == "get":
+        return Client().get(path, headers=headers)
+    return getattr(Client(), method)(
+        path, data={}, content_type="application/json", headers=headers
+    )
+
+
+def _state(workspace):
+    with scopes_disabled():
+        return sorted(
+            Membership.objects.filter(workspace=workspace).values_list("pk", "role", "version")
+        )
+
+
+def test_token_of_b_never_reaches_a(two_workspaces):
+    a, b, objects_a, intruder = two_workspaces
+    _, secret = make_token(intruder)
+    before = _state(a)
+    checked = 0
+    for path, method, operation in _operations():
+        args = {k: objects_a[v].pk for k, v in OPERATION_OBJECTS[operation["operationId"]].items()}
+        label = f"{method.upper()} {path}"
+        # A's slug: 404, with exactly the body of a workspace that does not exist.
+        foreign = _call(method, _fill(path, {"slug": a.slug, **args}), secret)
+        missing = _call(method, _fill(path, {"slug": "no-such-workspace", **args}), secret)
+        assert foreign.status_code == 404, label
+        assert foreign.content == missing.content, label
+        # B's own slug with A's object ids: answered exactly like ids that do not exist.
+        if args:
+            with_a_ids = _call(method, _fill(path, {"slug": b.slug, **args}), secret)
+            with_no_ids = _call(
+                method, _fill(path, {"slug": b.slug, **dict.fromkeys(args, 987654321)}), secret
+            )
+            assert with_a_ids.status_code == with_no_ids.status_code, label
+            assert with_a_ids.status_code in (403, 404, 422), label
+        # Without a token: 401 whatever the workspace.
+        assert _call(method, _fill(path, {"slug": a.slug, **args}), None).status_code == 401
+        checked += 1
+    assert checked == len(OPERATION_OBJECTS)
+    assert _state(a) == before
+
+
+def test_lists_of_b_never_contain_ids_of_a(two_workspaces):
+    a, b, objects_a, intruder = two_workspaces
+    _, secret = make_token(intruder)
+    ids_of_a = {obj.pk for obj in objects_a.values()}
+    for path, method, operation in _operations():
+        if method != "get" or OPERATION_OBJECTS[operation["operationId"]]:
+            continue
+        response = _call("get", _fill(path, {"slug": b.slug}) + "?limit=200", secret)
+        assert response.status_code == 200, path
+        body = response.json()
+        items = body["items"] if isinstance(body, dict) and "items" in body else body
+        assert not {item["id"] for item in items} & ids_of_a, path
