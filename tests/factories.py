@@ -65,3 +65,12 @@ class InvitationFactory(TenantFactory):
     role = Role.MEMBER
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class ImportJobFactory(TenantFactory):
+    class Meta:
+        model = "core.ImportJob"
+
+    kind = "members"
+    original_filename = "people.csv"
+    file = "imports/test/people.csv"

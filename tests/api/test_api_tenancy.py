@@ -150,7 +150,7 @@ def test_token_of_b_never_reaches_a(two_workspaces):
 
 
 def test_lists_of_b_never_contain_ids_of_a(two_workspaces):
-    a, b, objects_a, intruder = two_workspaces
+    _, b, objects_a, intruder = two_workspaces
     _, secret = make_token(intruder)
     ids_of_a = {obj.pk for obj in objects_a.values()}
     for path, method, operation in _operations():

@@ -59,7 +59,7 @@ def test_docs_page_uses_local_files_only_and_no_inline_script(db):
     assert "cdn" not in html.lower()
     assert not re.search(r"""(src|href)=["']https?://""", html)
     # The only inline <script> is a JSON data block, which the CSP does not execute.
-    for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    for attributes, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp

@@ -1,9 +1,10 @@
 """The Maillage API: django-ninja under /api/v1, OpenAPI documentation at /api/docs.
 
 Adding a module's API: write a `Router` in `maillage/api/<app>.py` whose operation paths start
-with `/w/{slug}/` (each operation takes `slug: WorkspaceSlug`), declare each operation's minimum role with
-`@require_api_role(...)`, and register the router in `ROUTERS` below. Authentication, the
-workspace scope and the error format come with the API (see `auth.py`, `errors.py`, docs/api.md).
+with `/w/{slug}/` (each operation takes `slug: WorkspaceSlug`), declare each operation's
+minimum role with `@require_api_role(...)`, and register the router in `ROUTERS` below.
+Authentication, the workspace scope and the error format come with the API (see `auth.py`,
+`errors.py` and docs/api.md).
 """
 
 from django.http import Http404, HttpRequest

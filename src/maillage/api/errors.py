@@ -2,13 +2,12 @@
 
 `detail` says what is wrong, for a person (translated); `code` is stable, for a program:
 
-| status | code                                                          | raised by                  |
-|--------|---------------------------------------------------------------|----------------------------|
-| 401    | missing_token, malformed_header, invalid_token, expired_token | `auth.TokenError`          |
-| 403    | permission_denied (+ `required_role` when the role is too low)| `PermissionDenied`         |
-| 404    | not_found                                                     | `Http404`, `DoesNotExist`  |
-| 409    | conflict                                                      | `StaleObjectError`         |
-| 422    | validation_error, `detail` = [{"loc", "msg", "type"}, ...]    | ninja / Django validation  |
+- 401 `missing_token`, `malformed_header`, `invalid_token`, `expired_token` (`auth.TokenError`);
+- 403 `permission_denied`, with `required_role` when the caller's role is too low;
+- 404 `not_found` (`Http404`, `DoesNotExist`), never saying what was looked for;
+- 409 `conflict` (`StaleObjectError`), with its message;
+- 422 `validation_error`, where `detail` is a list of `{"loc": [...], "msg": ..., "type": ...}`
+  for ninja's validation of the request and for a service's Django `ValidationError` alike.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied

@@ -77,7 +77,7 @@ class MemberInvitationImporter(Importer):
             aliases=("name", "nom", "nom complet", "prénom nom", "nom et prénom", "prénom et nom"),
             parser=parsers.text(max_length=150),
             help_text=gettext_lazy(
-                "Optional, checked and shown in the preview; the person confirms their name "
+                "Optional, at most 150 characters. Not stored: the person gives their name "
                 "when accepting the invitation."
             ),
             example="Camille Martin",

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .columns import Column
+from .parsing import normalize_header
 
 
 class Action(StrEnum):
@@ -111,6 +112,8 @@ class Importer:
     results_url_name: ClassVar[str] = ""
     #: Rows handled together: one `lookup_existing` query and one `save_rows` call per chunk.
     chunk_size: ClassVar[int] = 500
+    #: Templates receive importer classes: don't let them try to instantiate one.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, *, workspace, user=None, options=None, request=None, membership=None):
         if membership is None and user is not None:
@@ -192,7 +195,14 @@ class Importer:
                 "name": c.name,
                 "label": c.label,
                 "required": c.required,
-                "aliases": list(c.aliases),
+                "aliases": [
+                    *(
+                        [c.name]
+                        if normalize_header(c.name) != normalize_header(str(c.label))
+                        else []
+                    ),
+                    *c.aliases,
+                ],
                 "help_text": c.help_text,
                 "example": c.example,
                 "is_key": c.name in cls.natural_key,
