@@ -510,3 +510,20 @@ def test_existing_records_are_compared_per_column(workspace):
         report = run_import_file(_importer(workspace), data, "f.csv")
     # full_name is not an attribute of Invitation: it does not count as a change.
     assert (report.create, report.update, report.unchanged) == (1, 0, 1)
+
+
+def test_database_conflict_at_save_time_is_reported_on_its_row(workspace, other_workspace):
+    # Another workspace holds the token this importer would write: a unique constraint fails.
+    InvitationFactory(workspace=other_workspace, token_hash="test-clash@example.org")
+    data = _csv([[f"{name}@example.org", "member", ""] for name in ("a", "clash", "b")])
+    with scope(workspace=workspace):
+        strict = run_import_file(_importer(workspace), data, "f.csv", commit=True)
+        assert _stored(workspace) == 0
+        partial = run_import_file(
+            _importer(workspace), data, "f.csv", commit=True, all_or_nothing=False
+        )
+    assert not strict.committed and [e.line for e in strict.errors] == [3]
+    assert partial.committed and [e.line for e in partial.errors] == [3]
+    assert "conflicts with data already stored" in partial.errors[0].message
+    assert partial.saved == {"create": 2, "update": 0}
+    assert _stored(workspace) == 2

@@ -420,3 +420,15 @@ def test_command_refuses_bad_arguments(workspace, manager, tmp_path):
             call_command("import_file", "members", str(path), stdout=io.StringIO(), **kwargs)
     with pytest.raises(CommandError, match="Unknown import kind"):
         call_command("import_file", "actors", str(path), workspace=workspace.slug)
+
+
+def test_ten_thousand_row_preview_with_the_member_importer(workspace, owner):
+    from tests.core.test_imports import EXPECTED, _big_file
+
+    data, bad = _big_file()
+    report = run(workspace, owner.user, data.decode())
+    assert (report.total, report.valid, report.invalid) == (10_000, 9_900, 100)
+    assert {e.line: e.column for e in report.errors} == {
+        line: EXPECTED[kind][0] for line, kind in bad.items()
+    }
+    assert pending(workspace) == {}

@@ -12,10 +12,12 @@ from django.db import transaction
 from django_scopes import scope
 
 from maillage.accounts.models import User
-from maillage.workspaces.models import Membership, Role, Workspace
+from maillage.workspaces.models import Invitation, Membership, Role, Workspace
+from maillage.workspaces.services import invitation_create
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - fictional demo data, printed on purpose
 DEMO_WORKSPACE_SLUG = "alliance-demo"
+DEMO_INVITEE = "nadia.roussel@demo.maillage.fr"
 DEMO_PEOPLE = [
     ("claire.martin@demo.maillage.fr", "Claire Martin", Role.OWNER),
     ("karim.benali@demo.maillage.fr", "Karim Benali", Role.MANAGER),
@@ -53,6 +55,15 @@ class Command(BaseCommand):
                         workspace=workspace,
                         user=user,
                         defaults={"role": role, "can_view_sensitive": role == Role.OWNER},
+                    )
+                owner = users[DEMO_PEOPLE[0][0]]
+                if not Invitation.objects.filter(workspace=workspace).exists():
+                    invitation_create(
+                        workspace=workspace,
+                        user=owner,
+                        email=DEMO_INVITEE,
+                        role=Role.MEMBER,
+                        send=False,
                     )
                 for config in apps.get_app_configs():
                     if not config.name.startswith("maillage."):
