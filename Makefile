@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	cd src/maillage && ../../$(MANAGE) makemessages -l fr -l en --no-obsolete && ../../$(MANAGE) compilemessages
+	cd src/maillage && ../../$(MANAGE) makemessages -l fr -l en --no-obsolete --ignore "static/*" && ../../$(MANAGE) compilemessages
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from maillage.core.imports import (
@@ -30,6 +30,14 @@ from maillage.core.imports import (
 from maillage.core.imports.parsing import check_file, normalize_header
 from maillage.workspaces.models import Invitation, Role
 from tests.factories import InvitationFactory
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English (the source language); French is the default."""
+    with translation.override("en"):
+        yield
+
 
 # --- a light importer on Invitation, saved in bulk --------------------------------------------
 

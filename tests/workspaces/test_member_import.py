@@ -5,10 +5,12 @@ import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from maillage.core.imports import run_import_file
@@ -25,9 +27,31 @@ def media(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English (the source language); French is the default."""
+    with translation.override("en"):
+        yield
+
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def manager_client(manager):
-    return client_for(manager)
+    return english(client_for(manager))
+
+
+@pytest.fixture
+def member_client(member):
+    return english(client_for(member))
+
+
+@pytest.fixture
+def guest_client(guest):
+    return english(client_for(guest))
 
 
 def html_of(response) -> str:
