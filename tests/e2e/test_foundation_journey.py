@@ -41,7 +41,7 @@ def test_sign_in_switch_language_create_workspace_invite_and_accept(new_page, tr
     page.get_by_label("Role").select_option("member")
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator(".alert-success")).to_contain_text("nouveau.membre@example.org")
-    expect(page.get_by_role("cell", name="nouveau.membre@example.org")).to_be_visible()
+    expect(page.get_by_role("cell", name="nouveau.membre@example.org", exact=True)).to_be_visible()
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[0].body).group(0)
@@ -58,5 +58,5 @@ def test_sign_in_switch_language_create_workspace_invite_and_accept(new_page, tr
 
     # The founder sees the new member.
     page.goto(page.url.split("/members")[0] + "/members/")
-    expect(page.get_by_role("cell", name="nouveau.membre@example.org")).to_be_visible()
+    expect(page.get_by_role("cell", name="nouveau.membre@example.org", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Noé Nouveau")).to_be_visible()
