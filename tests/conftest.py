@@ -5,6 +5,20 @@ from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceF
 from maillage.workspaces.models import Role
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read English messages; the French default is tested where it matters.
+
+    The product is French by default (LANGUAGE_CODE = "fr"); tests that check that, or the
+    French texts, set `settings.LANGUAGE_CODE = "fr"` themselves (tests/core/test_i18n.py).
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -115,7 +115,7 @@ def test_unticking_active_in_the_admin_also_closes_the_sessions(admin_client, al
         "language": "",
         "last_login_0": "",
         "last_login_1": "",
-        "date_joined_0": alice.date_joined.strftime("%d/%m/%Y"),
+        "date_joined_0": alice.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": alice.date_joined.strftime("%H:%M:%S"),
     }
     response = admin_client.post(url, data)

@@ -41,7 +41,8 @@ def test_changing_the_name(alice_client, alice):
     assert "Your profile is saved." in alice_client.get(PROFILE_URL).content.decode()
 
 
-def test_choosing_a_language_sets_the_cookie_and_the_pages_follow(alice_client, alice):
+def test_choosing_a_language_sets_the_cookie_and_the_pages_follow(alice_client, alice, settings):
+    settings.LANGUAGE_CODE = "fr"
     assert '<html lang="fr">' in alice_client.get(PROFILE_URL).content.decode()
 
     response = alice_client.post(PROFILE_URL, {"full_name": "Alice", "language": "en"})
@@ -64,7 +65,8 @@ def test_the_preference_follows_the_user_to_a_new_browser(client, alice):
     assert '<html lang="en">' in client.get(PROFILE_URL).content.decode()
 
 
-def test_no_preference_removes_the_cookie(alice_client, alice):
+def test_no_preference_removes_the_cookie(alice_client, alice, settings):
+    settings.LANGUAGE_CODE = "fr"
     alice_client.post(PROFILE_URL, {"full_name": "Alice", "language": "en"})
     response = alice_client.post(PROFILE_URL, {"full_name": "Alice", "language": ""})
     assert response.cookies[COOKIE].value == ""  # deleted

@@ -20,6 +20,7 @@ from .helpers import is_signed_in, link_in, sign_in
 
 LIMIT = 10
 LOCKED_TEXT = "Too many failed sign-in attempts"
+LOCKED_TEXT_FR = "Trop de tentatives de connexion échouées"
 
 
 def test_settings_are_the_documented_ones():
@@ -28,9 +29,9 @@ def test_settings_are_the_documented_ones():
     assert settings.AXES_RESET_ON_SUCCESS is False  # done per account by accounts.signals
 
 
-def assert_locked(response):
+def assert_locked(response, language="en"):
     assert response.status_code == settings.AXES_HTTP_RESPONSE_CODE == 429
-    assert LOCKED_TEXT in response.content.decode()
+    assert (LOCKED_TEXT_FR if language == "fr" else LOCKED_TEXT) in response.content.decode()
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
 
 
@@ -157,7 +158,7 @@ def test_the_lockout_page_renders_in_both_languages(client, alice):
     for language in ["fr", "en"]:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         response = sign_in(client, alice.email, PASSWORD, ip="10.0.7.99")
-        assert_locked(response)
+        assert_locked(response, language)
         page = response.content.decode()
         assert f'<html lang="{language}">' in page
         assert "INVALID_TEMPLATE_VARIABLE" not in page

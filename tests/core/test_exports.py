@@ -295,6 +295,7 @@ def test_csv_response_headers_and_body():
     assert "Équipe « Œuvre » — café ☕ 日本".encode() in body
 
 
+@pytest.mark.django_db  # response.close() fires request_finished, which checks DB connections
 def test_xlsx_response_headers_and_body():
     response = xlsx_response("budget.xlsx", COLUMNS, make_rows())
     assert response["Content-Type"] == XLSX_CONTENT_TYPE

@@ -2,10 +2,16 @@
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
+
+
+@pytest.fixture(autouse=True)
+def french_default(settings):
+    settings.LANGUAGE_CODE = "fr"
 
 
 def test_french_is_the_default_whatever_the_browser_says(client):

@@ -15,7 +15,10 @@ def sign_in(page, email, password=PASSWORD):
     page.locator("main form button[type=submit]").click()
 
 
-def test_sign_in_switch_language_create_workspace_invite_and_accept(new_page, transactional_db):
+def test_sign_in_switch_language_create_workspace_invite_and_accept(
+    new_page, transactional_db, settings
+):
+    settings.LANGUAGE_CODE = "fr"  # the product's default; the suite reads English elsewhere
     founder = UserFactory(email="fondatrice@example.org", full_name="Aline Fondatrice")
 
     page = new_page()
