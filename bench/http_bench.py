@@ -22,7 +22,10 @@ BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 PY = sys.executable
 PORT = 8765
-PAGES = {"members list (page 1 of 20, 1,000 members)": "/w/bench/members/", "dashboard": "/w/bench/"}
+PAGES = {
+    "members list (page 1 of 20, 1,000 members)": "/w/bench/members/",
+    "dashboard": "/w/bench/",
+}
 
 
 def env_for(db: str) -> dict:
@@ -46,24 +49,43 @@ def prepare(db: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(str(OUT / "bench.sqlite3") + suffix).unlink(missing_ok=True)
     else:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "maillage_bench"], check=True)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "maillage_bench"], check=True)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "maillage_bench"],
+            check=True,
+        )
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", "maillage_bench"], check=True
+        )
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     result = subprocess.run(
-        [PY, str(BENCH / "seed_bench.py")], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PY, str(BENCH / "seed_bench.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return result.stdout.strip().splitlines()[-1]
 
 
 def serve(db: str, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "maillage.config.wsgi", "-w", str(workers),
-         "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=env_for(db),
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "maillage.config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env_for(db),
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
@@ -73,17 +95,31 @@ def serve(db: str, workers: int) -> subprocess.Popen:
 
 def load(path: str, session: str, seconds: int, connections: int) -> dict:
     url = f"http://127.0.0.1:{PORT}{path}"
-    check = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})  # noqa: S310
+    check = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})
     with urllib.request.urlopen(check) as response:  # noqa: S310
         assert response.status == 200 and "/accounts/login" not in response.url, response.url
-    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d3s", "-H", f"Cookie: sessionid={session}", url],
-                   check=True, capture_output=True)  # warm-up
+    subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", "-d3s", "-H", f"Cookie: sessionid={session}", url],
+        check=True,
+        capture_output=True,
+    )  # warm-up
     run = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(BENCH / "p95.lua"),
-         "-H", f"Cookie: sessionid={session}", url],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(BENCH / "p95.lua"),
+            "-H",
+            f"Cookie: sessionid={session}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    line = next(l for l in run.stdout.splitlines() if l.startswith("RESULT"))
+    line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT"))
     values = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
     values["rps"] = values["requests"] / (values["duration_us"] / 1e6)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", run.stdout)
@@ -97,7 +133,8 @@ def machine() -> str:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {system}"
 
 
 def write_results(rows, workers, seconds, connections):
@@ -118,11 +155,16 @@ def write_results(rows, workers, seconds, connections):
     ]
     for db, page, v in rows:
         lines.append(
-            f"| {db} | {page} | {v['rps']:.0f} | {v['rps'] / cores:.0f} | {v['p50_us'] / 1000:.1f} | "
-            f"{v['p95_us'] / 1000:.1f} | {v['p99_us'] / 1000:.1f} | {v['errors'] + v['non2xx']} |"
+            f"| {db} | {page} | {v['rps']:.0f} | {v['rps'] / cores:.0f} "
+            f"| {v['p50_us'] / 1000:.1f} | {v['p95_us'] / 1000:.1f} | {v['p99_us'] / 1000:.1f} "
+            f"| {v['errors'] + v['non2xx']} |"
         )
-    lines += ["", "Goal: >= 300 req/s per core and p95 <= 50 ms. Query count per page is constant "
-              "in the number of rows (tests/workspaces/test_workspaces.py).", ""]
+    lines += [
+        "",
+        "Goal: >= 300 req/s per core and p95 <= 50 ms. Query count per page is constant "
+        "in the number of rows (tests/workspaces/test_workspaces.py).",
+        "",
+    ]
     section = "\n".join(lines)
     pattern = re.compile(r"## HTTP — .*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
@@ -146,7 +188,13 @@ def main():
             for page, path in PAGES.items():
                 values = load(path, session, args.seconds, args.connections)
                 rows.append((db, page, values))
-                print(db, page, f"{values['rps']:.0f} req/s", f"p95 {values['p95_us'] / 1000:.1f} ms", flush=True)
+                print(
+                    db,
+                    page,
+                    f"{values['rps']:.0f} req/s",
+                    f"p95 {values['p95_us'] / 1000:.1f} ms",
+                    flush=True,
+                )
         finally:
             server.terminate()
             server.wait()

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from maillage.workspaces.models import Role
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,7 @@ def test_amounts_and_dates_follow_the_language(client):
 def _entries(po_path: Path):
     """(msgid, msgstr, fuzzy) of each entry of a .po file, without gettext tools."""
     entries, block = [], []
-    for line in po_path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*po_path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.strip():
             block.append(line)
             continue
@@ -71,7 +71,9 @@ def _entries(po_path: Path):
         if "msgid " not in text or block[0].startswith("#~"):
             continue
         msgid = _field(block, "msgid")
-        strs = [_field(block, key) for key in ("msgstr", "msgstr[0]", "msgstr[1]") if _has(block, key)]
+        strs = [
+            _field(block, key) for key in ("msgstr", "msgstr[0]", "msgstr[1]") if _has(block, key)
+        ]
         result.append((msgid, strs, fuzzy))
     return result
 

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from maillage.core.exceptions import StaleObjectError
 from maillage.core.models import AuditEvent
 from maillage.workspaces import services
 from maillage.workspaces.models import Membership, Role, Workspace
@@ -20,7 +19,11 @@ def test_create_workspace_makes_the_creator_owner(client, user):
     assert workspace.slug == "reseau-solidaire-42"
     with scopes_disabled():
         membership = Membership.objects.get(workspace=workspace)
-    assert (membership.user, membership.role, membership.can_view_sensitive) == (user, "owner", True)
+    assert (membership.user, membership.role, membership.can_view_sensitive) == (
+        user,
+        "owner",
+        True,
+    )
 
 
 def test_create_workspace_with_taken_name_gets_a_distinct_slug(client, user, workspace):
@@ -82,7 +85,8 @@ def test_archived_workspace_is_read_only_and_can_be_restored(owner_client, owner
     # Reading still works, writing is refused.
     assert owner_client.get(reverse("workspaces:members", args=[workspace.slug])).status_code == 200
     response = owner_client.post(
-        reverse("workspaces:invite", args=[workspace.slug]), {"email": "x@example.org", "role": "member"}
+        reverse("workspaces:invite", args=[workspace.slug]),
+        {"email": "x@example.org", "role": "member"},
     )
     assert response.status_code == 403
     owner_client.post(archive_url, {"action": "restore", "version": workspace.version})
@@ -147,9 +151,7 @@ def test_home_goes_to_the_only_workspace(member_client, workspace):
 
 
 @pytest.mark.parametrize("url_name", ["workspaces:members", "workspaces:dashboard"])
-def test_list_pages_run_a_constant_number_of_queries(
-    owner_client, workspace, url_name
-):
+def test_list_pages_run_a_constant_number_of_queries(owner_client, workspace, url_name):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

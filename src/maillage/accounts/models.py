@@ -37,7 +37,10 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, blank=True, choices=[("fr", "Français"), ("en", "English")]
+        _("preferred language"),
+        max_length=8,
+        blank=True,
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
     USERNAME_FIELD = "email"

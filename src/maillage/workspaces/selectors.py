@@ -15,13 +15,17 @@ def workspaces_for_user(user, *, include_archived: bool = True) -> list[Membersh
         memberships = Membership.objects.filter(user=user).select_related("workspace")
         if not include_archived:
             memberships = memberships.filter(workspace__archived_at__isnull=True)
-        return list(memberships.order_by("workspace__archived_at", "-last_used_at", "workspace__name"))
+        return list(
+            memberships.order_by("workspace__archived_at", "-last_used_at", "workspace__name")
+        )
 
 
 def members_of(workspace: Workspace, *, query: str = "", role: str = "") -> QuerySet[Membership]:
     members = Membership.objects.filter(workspace=workspace).select_related("user")
     if query:
-        members = members.filter(Q(user__email__icontains=query) | Q(user__full_name__icontains=query))
+        members = members.filter(
+            Q(user__email__icontains=query) | Q(user__full_name__icontains=query)
+        )
     if role:
         members = members.filter(role=role)
     return members.order_by("user__full_name", "user__email")

@@ -101,8 +101,10 @@ def _owners_left_after(membership, new_role=None) -> int:
 
 def membership_update(*, membership, user, expected_version, request=None, **changes):
     new_role = changes.get("role", membership.role)
-    if membership.role == Role.OWNER and new_role != Role.OWNER and not _owners_left_after(
-        membership
+    if (
+        membership.role == Role.OWNER
+        and new_role != Role.OWNER
+        and not _owners_left_after(membership)
     ):
         raise ValidationError({"role": _("A workspace must keep at least one owner.")})
     return tenant_update(
@@ -132,7 +134,10 @@ def invitation_create(*, workspace, user, email: str, role: str, request=None, s
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         Invitation.objects.filter(
-            workspace=workspace, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+            workspace=workspace,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())
         invitation = tenant_create(
             Invitation,

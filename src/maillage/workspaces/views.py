@@ -184,7 +184,9 @@ def member_edit(request, workspace_slug, pk):
         except (ValidationError, StaleObjectError) as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Membership of %(user)s saved.") % {"user": membership.user})
+            messages.success(
+                request, _("Membership of %(user)s saved.") % {"user": membership.user}
+            )
             return redirect("workspaces:members", workspace_slug=workspace_slug)
     return render(request, "workspaces/member_edit.html", {"form": form, "membership": membership})
 
@@ -201,7 +203,9 @@ def member_remove(request, workspace_slug, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(user)s removed from the workspace.") % {"user": membership.user})
+        messages.success(
+            request, _("%(user)s removed from the workspace.") % {"user": membership.user}
+        )
     if membership.user_id == request.user.pk:
         return redirect("workspaces:list")
     return redirect("workspaces:members", workspace_slug=workspace_slug)

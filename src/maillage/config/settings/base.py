@@ -1,4 +1,7 @@
-"""Settings shared by every environment. Every environment variable is listed in docs/environment.md."""
+"""Settings shared by every environment.
+
+Every environment variable is listed in docs/environment.md.
+"""
 
 import os
 from pathlib import Path
