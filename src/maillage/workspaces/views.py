@@ -128,7 +128,6 @@ def member_list(request, workspace_slug):
             "role": role,
             "roles": Role.choices,
             "invitations": selectors.pending_invitations(request.workspace) if can_manage else [],
-            "invite_form": InvitationForm(actor=request.membership) if can_manage else None,
         },
     )
 
