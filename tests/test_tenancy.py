@@ -9,7 +9,7 @@ fail, so new views are covered by construction.
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django_scopes import ScopeError, scopes_disabled
 
 from maillage.workspaces.models import Membership, Role
@@ -21,6 +21,7 @@ from tests.factories import (
     MembershipFactory,
     WorkspaceFactory,
 )
+from tests.routes import walk
 
 # Routes that do not belong to a workspace, with the reason they cannot leak one.
 GLOBAL_ROUTES = {
@@ -85,19 +86,8 @@ ROUTE_OBJECTS = {
 }
 
 
-def _walk(resolver, prefix="", namespace=""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = namespace
-            if entry.namespace:
-                ns = f"{namespace}{entry.namespace}:"
-            yield from _walk(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry
-
-
 def all_routes():
-    return list(_walk(get_resolver()))
+    return list(walk())
 
 
 def _fill(route: str, values: dict) -> str:

@@ -11,13 +11,13 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
 from maillage.api.api import api
 from maillage.workspaces.models import Membership, Role
 from tests.api.helpers import bearer, make_token
 from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.routes import walk
 
 API_PREFIX = "/api/v1"
 
@@ -40,15 +40,6 @@ def _objects(workspace):
         return {"membership": MembershipFactory(workspace=workspace, role=Role.MEMBER)}
 
 
-def _walk(resolver, prefix="", namespace=""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern)
-
-
 def _openapi_path(route: str) -> str:
     return "/" + re.sub(r"<(?:[^>:]+:)?(\w+)>", r"{\1}", route)
 
@@ -62,7 +53,7 @@ def _operations():
 
 def test_every_api_route_is_an_operation_or_declared_global():
     paths = {path for path, _, _ in _operations()}
-    routes = [(name, route) for name, route in _walk(get_resolver()) if name.startswith("api:")]
+    routes = [(name, route) for name, route, _ in walk() if name.startswith("api:")]
     assert ("api:members", "api/v1/w/<slug>/members") in routes
     unknown = [
         f"{name}: {route}"

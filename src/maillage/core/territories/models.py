@@ -39,18 +39,6 @@ class Department(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def save(self, *args, **kwargs):
-        self.search_name = normalize_search_text(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_name"}
-        super().save(*args, **kwargs)
-
-    @property
-    def label(self) -> str:
-        """Name with the department code (or the collectivity code), to tell homonyms apart."""
-        return f"{self.name} ({self.department_id or self.code[:3]})"
-
 
 class EPCI(models.Model):
     siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
