@@ -26,17 +26,17 @@ import openpyxl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
 DELIMITERS = ";,\t|"
 DELIMITER_NAMES = {
-    ";": _lazy("semicolon (;)"),
-    ",": _lazy("comma (,)"),
-    "\t": _lazy("tab"),
-    "|": _lazy("vertical bar (|)"),
+    ";": gettext_lazy("semicolon (;)"),
+    ",": gettext_lazy("comma (,)"),
+    "\t": gettext_lazy("tab"),
+    "|": gettext_lazy("vertical bar (|)"),
 }
 SNIFF_SAMPLE_CHARS = 64 * 1024
 
