@@ -176,7 +176,9 @@ def main():
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    # One sync worker per core: the pages are CPU-bound and wrk shares the cores, so 4 workers
+    # on 2 cores served 10-20 % fewer requests than 2 (docs/deployment.md).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
