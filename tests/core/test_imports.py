@@ -68,6 +68,7 @@ class BulkInvitationImporter(Importer):
                 Invitation(
                     workspace=context.workspace,
                     email=r["email"],
+                    full_name=r.get("full_name") or "",
                     role=r["role"],
                     token_hash=f"test-{r['email']}",
                     expires_at=timezone.now() + timedelta(days=7),
@@ -78,7 +79,8 @@ class BulkInvitationImporter(Importer):
         for row in rows:
             if row.existing is not None:
                 row.existing.role = row["role"]
-                row.existing.save(update_fields=["role"])
+                row.existing.full_name = row.get("full_name") or ""
+                row.existing.save(update_fields=["role", "full_name"])
 
 
 def _importer(workspace, cls=BulkInvitationImporter, **kwargs):
@@ -512,12 +514,23 @@ def test_registry(db):
 
 
 def test_existing_records_are_compared_per_column(workspace):
-    InvitationFactory(workspace=workspace, email="known@example.org", role=Role.MEMBER)
-    data = _csv([["known@example.org", "member", "Known"], ["new@example.org", "member", ""]])
+    InvitationFactory(
+        workspace=workspace, email="known@example.org", role=Role.MEMBER, full_name="Known"
+    )
+    InvitationFactory(
+        workspace=workspace, email="renamed@example.org", role=Role.MEMBER, full_name="Old"
+    )
+    data = _csv(
+        [
+            ["known@example.org", "member", "Known"],
+            ["renamed@example.org", "member", "New"],
+            ["new@example.org", "member", ""],
+        ]
+    )
     with scope(workspace=workspace):
         report = run_import_file(_importer(workspace), data, "f.csv")
-    # full_name is not an attribute of Invitation: it does not count as a change.
-    assert (report.create, report.update, report.unchanged) == (1, 0, 1)
+    # Same values: unchanged; one column differs: update; unknown key: create.
+    assert (report.create, report.update, report.unchanged) == (1, 1, 1)
 
 
 def test_database_conflict_at_save_time_is_reported_on_its_row(workspace, other_workspace):

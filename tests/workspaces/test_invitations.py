@@ -356,3 +356,21 @@ def test_joining_a_workspace_that_requires_two_factor_leads_to_its_set_up(worksp
     )
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:two_factor"))
     assert membership_of(User.objects.get(email="new@example.org"), workspace) is not None
+
+
+def test_the_invited_name_pre_fills_the_sign_up_form(client, owner, workspace):
+    from django_scopes import scope
+
+    from maillage.workspaces.services import invitation_create
+
+    with scope(workspace=workspace):
+        _, token = invitation_create(
+            workspace=workspace,
+            user=owner.user,
+            email="camille@example.org",
+            role="member",
+            full_name=" Camille Martin ",
+            send=False,
+        )
+    page = client.get(f"/accounts/invitations/{token}/").content.decode()
+    assert 'value="Camille Martin"' in page

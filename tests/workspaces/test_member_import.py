@@ -456,3 +456,10 @@ def test_ten_thousand_row_preview_with_the_member_importer(workspace, owner):
         line: EXPECTED[kind][0] for line, kind in bad.items()
     }
     assert pending(workspace) == {}
+
+
+def test_the_full_name_is_kept_on_the_invitation(workspace, owner):
+    run(workspace, owner.user, "email;nom complet\nzoe@example.org;Zoé Lambert\n", commit=True)
+    with scopes_disabled():
+        invitation = Invitation.objects.get(workspace=workspace, email="zoe@example.org")
+    assert invitation.full_name == "Zoé Lambert"

@@ -120,7 +120,11 @@ def accept_invitation(request, token):
             else:
                 return _welcome(request, invitation)
     elif not account_exists:
-        form = SignUpForm(request.POST or None, email=invitation.email)
+        form = SignUpForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"full_name": invitation.full_name},
+        )
         context["form"] = form
         if request.method == "POST" and form.is_valid():
             try:

@@ -29,6 +29,12 @@ def _roles_for(actor: Membership):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional: pre-fills the sign-up page; the person can correct it."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
     def __init__(self, *args, actor: Membership, **kwargs):

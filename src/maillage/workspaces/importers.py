@@ -77,8 +77,8 @@ class MemberInvitationImporter(Importer):
             aliases=("name", "nom", "nom complet", "prénom nom", "nom et prénom", "prénom et nom"),
             parser=parsers.text(max_length=150),
             help_text=gettext_lazy(
-                "Optional, at most 150 characters. Not stored: the person gives their name "
-                "when accepting the invitation."
+                "Optional, at most 150 characters. Pre-fills the sign-up page of the "
+                "invitation; the person can correct it."
             ),
             example="Camille Martin",
         ),
@@ -128,5 +128,6 @@ class MemberInvitationImporter(Importer):
             user=context.user,
             email=row["email"],
             role=row.get("role", Role.MEMBER),
+            full_name=row.get("full_name") or "",
             request=context.request,
         )

@@ -93,6 +93,7 @@ class Invitation(TenantModel):
     """An invitation sent by e-mail to join a workspace with a role."""
 
     email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"))

@@ -56,7 +56,7 @@ def register_workspaces() -> None:
         label=gettext_lazy("Invitations to a workspace"),
         person_field="accepted_by",
         email_field="email",
-        fields=["email"],
+        fields=["email", "full_name"],
         extra_fields=["role", "created_at", "expires_at", "accepted_at", "revoked_at"],
         anonymise={"revoked_at": _revoke_if_pending},
         order=50,

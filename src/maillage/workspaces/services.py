@@ -122,7 +122,9 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, workspace, user, email: str, role: str, request=None, send=True):
+def invitation_create(
+    *, workspace, user, email: str, role: str, full_name: str = "", request=None, send=True
+):
     """Invite `email` with `role`. Returns `(invitation, token)`; the token is only in the e-mail.
 
     Inviting an address again replaces its pending invitation (one pending invitation per
@@ -145,6 +147,7 @@ def invitation_create(*, workspace, user, email: str, role: str, request=None, s
             user=user,
             request=request,
             email=email,
+            full_name=full_name.strip(),
             role=role,
             token_hash=_hash_token(token),
             expires_at=timezone.now() + INVITATION_VALIDITY,

@@ -159,12 +159,16 @@ class Importer:
         """CREATE without an existing record; else UPDATE if a value differs, else UNCHANGED.
 
         The default compares each column present in the file with the record's attribute of the
-        same name.
+        same name; an empty cell equals an empty stored text.
         """
         if existing is None:
             return Action.CREATE
         for name, value in row.values.items():
-            if hasattr(existing, name) and getattr(existing, name) != value:
+            if not hasattr(existing, name):
+                continue
+            current = getattr(existing, name)
+            # An empty cell (None) and an empty stored text ("") are the same value.
+            if current != value and not (current in (None, "") and value in (None, "")):
                 return Action.UPDATE
         return Action.UNCHANGED
 
