@@ -41,7 +41,7 @@ def test_sign_in_switch_language_create_workspace_invite_and_accept(
     # Invite a member.
     page.get_by_role("link", name="Invite someone").first.click()
     page.get_by_label("E-mail address").fill("nouveau.membre@example.org")
-    page.get_by_label("Role").select_option("member")
+    page.get_by_role("combobox", name=re.compile("^Role")).select_option("member")
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator(".alert-success")).to_contain_text("nouveau.membre@example.org")
     expect(page.get_by_role("cell", name="nouveau.membre@example.org", exact=True)).to_be_visible()
