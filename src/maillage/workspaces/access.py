@@ -9,6 +9,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from maillage.core import audit
 
@@ -25,7 +26,8 @@ def get_in_workspace(model_or_queryset, request, **lookup) -> models.Model:
     return get_object_or_404(queryset, workspace=request.workspace, **lookup)
 
 
-def deny(request, reason: str = ""):
+def record_refusal(request, reason: str) -> None:
+    """Write a refused access to the audit trail; `reason` is for the trail, not for the user."""
     audit.record(
         audit.Action.ACCESS_DENIED,
         user=request.user,
@@ -33,7 +35,12 @@ def deny(request, reason: str = ""):
         request=request,
         object_repr=reason,
     )
-    raise PermissionDenied(reason)
+
+
+def deny(request, reason: str = "", message: str = ""):
+    """Record the refusal, then answer 403 with `message` (shown on the error page)."""
+    record_refusal(request, reason)
+    raise PermissionDenied(message or _("Your role in this workspace does not allow this action."))
 
 
 def require_role(minimum: str) -> Callable:

@@ -1,7 +1,6 @@
 """Resolve the current workspace and membership once per request, then scope every query to it."""
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -11,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from maillage.core import audit
 
+from .access import deny
 from .models import Membership, Role
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -57,24 +57,17 @@ class WorkspaceMiddleware:
 
         if request.method not in SAFE_METHODS:
             if membership.role == Role.GUEST and not getattr(match.func, "guest_can_write", False):
-                self._deny(request, workspace, "guest write")
+                deny(
+                    request,
+                    "guest write",
+                    _("Read-only access: your role in this workspace does not allow changes."),
+                )
             if workspace.is_archived and not getattr(match.func, "allowed_when_archived", False):
-                self._deny(request, workspace, "archived workspace")
+                deny(
+                    request,
+                    "archived workspace",
+                    _("This workspace is archived: restore it before making changes."),
+                )
 
         with scope(workspace=workspace):
             return self.get_response(request)
-
-    @staticmethod
-    def _deny(request, workspace, reason):
-        audit.record(
-            audit.Action.ACCESS_DENIED,
-            user=request.user,
-            workspace=workspace,
-            request=request,
-            object_repr=reason,
-        )
-        raise PermissionDenied(
-            _("Read-only access: your role in this workspace does not allow changes.")
-            if reason == "guest write"
-            else _("This workspace is archived: restore it before making changes.")
-        )

@@ -14,7 +14,13 @@ from maillage.core.exceptions import StaleObjectError
 from maillage.core.forms import add_service_error
 
 from . import audit_export, selectors, services
-from .access import allowed_when_archived, get_in_workspace, require_manager, require_owner
+from .access import (
+    allowed_when_archived,
+    get_in_workspace,
+    record_refusal,
+    require_manager,
+    require_owner,
+)
 from .forms import InvitationForm, MembershipForm, WorkspaceCreateForm, WorkspaceSettingsForm
 from .models import Invitation, Membership, Role
 
@@ -187,7 +193,7 @@ def invitation_revoke(request, workspace_slug, pk):
 def member_edit(request, workspace_slug, pk):
     membership = get_in_workspace(Membership.objects.select_related("user"), request, pk=pk)
     if membership.role == Role.OWNER and not request.membership.is_owner:
-        audit.record(audit.Action.ACCESS_DENIED, user=request.user, request=request)
+        record_refusal(request, "manager edits an owner")
         messages.error(request, _("Only an owner can change another owner."))
         return redirect("workspaces:members", workspace_slug=workspace_slug)
     form = MembershipForm(request.POST or None, instance=membership, actor=request.membership)
@@ -215,6 +221,7 @@ def member_edit(request, workspace_slug, pk):
 def member_remove(request, workspace_slug, pk):
     membership = get_in_workspace(Membership.objects.select_related("user"), request, pk=pk)
     if membership.role == Role.OWNER and not request.membership.is_owner:
+        record_refusal(request, "manager removes an owner")
         messages.error(request, _("Only an owner can remove another owner."))
         return redirect("workspaces:members", workspace_slug=workspace_slug)
     try:
