@@ -164,3 +164,32 @@ def test_list_pages_run_a_constant_number_of_queries(owner_client, workspace, ur
         assert owner_client.get(url).status_code == 200
     assert len(many) == len(few)
     assert len(many) <= 15
+
+
+def test_a_visit_orders_the_switcher_and_writes_at_most_every_ten_minutes(member_client, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    other = MembershipFactory(user=member.user)
+    member_client.get(reverse("workspaces:dashboard", args=[other.workspace.slug]))
+    with scopes_disabled():
+        other.refresh_from_db()
+    first_visit = other.last_used_at
+    assert first_visit is not None
+    listed = member_client.get(reverse("workspaces:list")).context["memberships"]
+    assert listed[0].workspace == other.workspace
+
+    member_client.get(reverse("workspaces:dashboard", args=[other.workspace.slug]))
+    with scopes_disabled():
+        other.refresh_from_db()
+    assert other.last_used_at == first_visit  # within 10 minutes: no write
+
+    with scopes_disabled():
+        type(other).objects.filter(pk=other.pk).update(
+            last_used_at=first_visit - timedelta(minutes=11)
+        )
+    member_client.get(reverse("workspaces:dashboard", args=[other.workspace.slug]))
+    with scopes_disabled():
+        other.refresh_from_db()
+    assert other.last_used_at > timezone.now() - timedelta(minutes=1)

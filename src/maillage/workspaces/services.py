@@ -92,6 +92,21 @@ def workspace_restore(*, workspace, user, expected_version, request=None) -> Wor
     )
 
 
+LAST_VISIT_PRECISION = timedelta(minutes=10)
+
+
+def membership_mark_visited(*, membership: Membership) -> None:
+    """Note the visit that orders the workspace switcher (not audited: it is not a change).
+
+    Precise to 10 minutes, so that most visits write nothing.
+    """
+    now = timezone.now()
+    last = membership.last_used_at
+    if last is None or now - last > LAST_VISIT_PRECISION:
+        Membership.objects.filter(pk=membership.pk).update(last_used_at=now)
+        membership.last_used_at = now
+
+
 def _owners_left_after(membership, new_role=None) -> int:
     owners = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(
         pk=membership.pk

@@ -57,15 +57,8 @@ def workspace_create(request):
     return render(request, "workspaces/create.html", {"form": form})
 
 
-LAST_USED_PRECISION = timezone.timedelta(minutes=10)
-
-
 def dashboard(request, workspace_slug):
-    membership = request.membership
-    now = timezone.now()
-    if membership.last_used_at is None or now - membership.last_used_at > LAST_USED_PRECISION:
-        # Orders the workspace switcher; precise to 10 minutes so a visit is not a write.
-        Membership.objects.filter(pk=membership.pk).update(last_used_at=now)
+    services.membership_mark_visited(membership=request.membership)
     return render(
         request,
         "workspaces/dashboard.html",
