@@ -1,6 +1,6 @@
 """Reads on workspaces and memberships."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -16,7 +16,13 @@ def workspaces_for_user(user, *, include_archived: bool = True) -> list[Membersh
         if not include_archived:
             memberships = memberships.filter(workspace__archived_at__isnull=True)
         return list(
-            memberships.order_by("workspace__archived_at", "-last_used_at", "workspace__name")
+            memberships.order_by(
+                # Active first, then most recently visited; never visited last on every database
+                # (PostgreSQL puts NULLs first in a descending sort).
+                F("workspace__archived_at").asc(nulls_first=True),
+                F("last_used_at").desc(nulls_last=True),
+                "workspace__name",
+            )
         )
 
 
