@@ -74,3 +74,73 @@ class ImportJobFactory(TenantFactory):
     kind = "members"
     original_filename = "people.csv"
     file = "imports/test/people.csv"
+
+
+# --- ecosystem -----------------------------------------------------------------------------
+
+
+class ThemeFactory(TenantFactory):
+    class Meta:
+        model = "ecosystem.Theme"
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class AudienceFactory(TenantFactory):
+    class Meta:
+        model = "ecosystem.Audience"
+
+    name = factory.Sequence(lambda n: f"Public {n}")
+
+
+class RelationTypeFactory(TenantFactory):
+    class Meta:
+        model = "ecosystem.RelationType"
+
+    code = factory.Sequence(lambda n: f"type_{n}")
+    name = factory.Sequence(lambda n: f"relation {n}")
+    inverse_name = factory.Sequence(lambda n: f"inverse relation {n}")
+
+
+class ActorFactory(TenantFactory):
+    """An actor with its derived fields (search text, name key) filled as the services do."""
+
+    class Meta:
+        model = "ecosystem.Actor"
+
+    name = factory.Sequence(lambda n: f"Association Acteur {n}")
+    profile = "association_employer"
+    level = "local"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from maillage.ecosystem.services import name_key, search_text
+
+        actor = model_class(*args, **kwargs)
+        with scopes_disabled():
+            actor.search_text = search_text(actor)
+            actor.name_key = name_key(actor.name)
+            actor.save()
+        return actor
+
+
+class ContactFactory(TenantFactory):
+    class Meta:
+        model = "ecosystem.Contact"
+
+    actor = factory.SubFactory(ActorFactory, workspace=factory.SelfAttribute("..workspace"))
+    full_name = factory.Faker("name", locale="fr_FR")
+    job_title = "Directrice"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    phone = "01 23 45 67 89"
+
+
+class RelationFactory(TenantFactory):
+    class Meta:
+        model = "ecosystem.Relation"
+
+    source = factory.SubFactory(ActorFactory, workspace=factory.SelfAttribute("..workspace"))
+    target = factory.SubFactory(ActorFactory, workspace=factory.SelfAttribute("..workspace"))
+    relation_type = factory.SubFactory(
+        RelationTypeFactory, workspace=factory.SelfAttribute("..workspace")
+    )

@@ -16,5 +16,7 @@ urlpatterns = [
     path("privacy/", include("maillage.core.privacy.urls")),
     path("w/<slug:workspace_slug>/api-tokens/", include("maillage.api.urls")),
     path("w/<slug:workspace_slug>/imports/", include("maillage.core.imports.urls")),
+    path("w/<slug:workspace_slug>/ecosystem/", include("maillage.ecosystem.urls")),
+    path("catalogue/", include("maillage.ecosystem.public_urls")),
     path("", include("maillage.workspaces.urls")),
 ]

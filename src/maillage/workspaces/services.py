@@ -18,6 +18,7 @@ from django_scopes import scope, scopes_disabled
 from maillage.core import audit
 from maillage.core.services import tenant_create, tenant_delete, tenant_update
 
+from .initializers import initialize_workspace
 from .models import Invitation, Membership, Role, Workspace
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -41,6 +42,7 @@ def workspace_create(*, user, name: str, description: str = "", request=None) ->
         audit.record(audit.Action.CREATE, user=user, instance=workspace, request=request)
         with scope(workspace=workspace):
             _add_member(workspace, user, Role.OWNER, by=user, request=request)
+        initialize_workspace(workspace)
     return workspace
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/maillage
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.workspaces",
     "maillage.api",
+    "maillage.ecosystem",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +167,11 @@ LANGUAGE_COOKIE_NAME = "maillage_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("MAILLAGE_STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [PACKAGE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
+    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
