@@ -10,6 +10,8 @@ from stdnum.exceptions import (
     InvalidChecksum,
     InvalidFormat,
     InvalidLength,
+)
+from stdnum.exceptions import (
     ValidationError as StdnumError,
 )
 from stdnum.fr import siren as stdnum_siren

@@ -175,7 +175,8 @@ def ranked_ids(workspace, filters: ActorFilters) -> tuple[list[int], bool]:
         filter_actors(workspace, filters).values("pk").query.sql_with_params()
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, score FROM ({candidates_sql}) candidates", params)
+        # Both SQL strings are constants or Django-compiled; every value is a parameter.
+        cursor.execute(f"SELECT id, score FROM ({candidates_sql}) candidates", params)  # noqa: S608
         candidates = cursor.fetchall()
         capped = len(candidates) >= CANDIDATE_LIMIT
         if not candidates:
@@ -184,7 +185,7 @@ def ranked_ids(workspace, filters: ActorFilters) -> tuple[list[int], bool]:
             kept = candidates
         else:
             cursor.execute(
-                f"SELECT candidates.id, candidates.score FROM ({candidates_sql}) candidates "
+                f"SELECT candidates.id, candidates.score FROM ({candidates_sql}) candidates "  # noqa: S608
                 f"WHERE candidates.id IN ({filtered_sql})",
                 [*params, *filtered_params],
             )
