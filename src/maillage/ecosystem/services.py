@@ -109,7 +109,26 @@ def taxonomy_ensure_defaults(workspace) -> None:
 
 # --- actors --------------------------------------------------------------------------------
 
-_NAME_STOPWORDS = frozenset(["l", "la", "le", "les", "de", "des", "du", "d", "et", "a", "au", "aux", "en", "association", "asso", "assoc"])
+_NAME_STOPWORDS = frozenset(
+    [
+        "l",
+        "la",
+        "le",
+        "les",
+        "de",
+        "des",
+        "du",
+        "d",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "association",
+        "asso",
+        "assoc",
+    ]
+)
 
 
 def name_key(name: str) -> str:
