@@ -73,6 +73,11 @@ def owner_client(owner):
 
 
 @pytest.fixture
+def manager_client(manager):
+    return client_for(manager)
+
+
+@pytest.fixture
 def member_client(member):
     return client_for(member)
 

@@ -121,7 +121,11 @@ class Theme(Taxonomy):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="theme_unique_name"),
+            models.UniqueConstraint(
+                fields=["workspace", "name"],
+                name="theme_unique_name",
+                violation_error_message=_("This theme is already in the list."),
+            ),
         ]
 
 
@@ -130,7 +134,11 @@ class Audience(Taxonomy):
         verbose_name = _("audience")
         verbose_name_plural = _("audiences")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="audience_unique_name"),
+            models.UniqueConstraint(
+                fields=["workspace", "name"],
+                name="audience_unique_name",
+                violation_error_message=_("This audience is already in the list."),
+            ),
         ]
 
 
@@ -161,7 +169,11 @@ class RelationType(TenantModel):
         verbose_name = _("relation type")
         verbose_name_plural = _("relation types")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "code"], name="relationtype_unique_code"),
+            models.UniqueConstraint(
+                fields=["workspace", "code"],
+                name="relationtype_unique_code",
+                violation_error_message=_("Another relation type already has this code."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -448,7 +460,11 @@ class Relation(TenantModel):
         verbose_name_plural = _("relations")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "target", "relation_type"], name="relation_unique"
+                fields=["source", "target", "relation_type"],
+                name="relation_unique",
+                violation_error_message=_(
+                    "This relation is already recorded between these two actors."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(source=models.F("target")), name="relation_not_self"

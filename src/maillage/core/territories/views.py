@@ -17,8 +17,9 @@ QUERY_MAX_LENGTH = 100
 def commune_autocomplete(request):
     """`?q=` → matching communes: an HTML partial of <option>s for HTMX requests (HX-Request
     header), JSON `{"results": [{code, name, label, department, postal_codes}]}` otherwise.
-    Optional `department=<code>` narrows the search."""
-    query = request.GET.get("q", "")[:QUERY_MAX_LENGTH]
+    Optional `department=<code>` narrows the search. `commune=` is read when `q` is absent."""
+    # A form input named `commune` can call this directly with hx-get (it sends its own name).
+    query = (request.GET.get("q") or request.GET.get("commune", ""))[:QUERY_MAX_LENGTH]
     department = request.GET.get("department") or None
     communes = selectors.search_communes(query, limit=AUTOCOMPLETE_LIMIT, department=department)
     if request.headers.get("HX-Request"):
