@@ -1,5 +1,7 @@
-"""The public catalogues (opt-in, read-only): /catalogue/<slug>/ (being written)."""
+"""The public catalogues (opt-in, read-only): /catalogue/<slug>/ and /catalogue/<slug>/<id>/."""
+
+from .views.public import urlpatterns as public_patterns
 
 app_name = "catalogue"
 
-urlpatterns = []
+urlpatterns = [*public_patterns]

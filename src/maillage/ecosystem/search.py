@@ -64,6 +64,15 @@ class SearchPage:
     per_page: int
 
     @property
+    def paginator(self) -> "SearchPage":
+        """So that the shared pagination template reads `page_obj.paginator.num_pages`."""
+        return self
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+    @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 

@@ -1,7 +1,6 @@
 """Reads of the registry for the pages: annotated querysets and page contexts."""
 
 from django.db.models import Q, QuerySet
-
 from django.utils.translation import gettext as _
 
 from maillage.core.audit import AuditEvent
