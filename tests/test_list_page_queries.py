@@ -1,13 +1,76 @@
 """Every list page runs a number of queries that does not grow with its rows."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from maillage.core import audit
+from maillage.ecosystem.models import NetworkHeadQualification
 from tests.api.helpers import make_token
-from tests.factories import ImportJobFactory, InvitationFactory, MembershipFactory
+from tests.factories import ActorFactory, ImportJobFactory, InvitationFactory, MembershipFactory
+
+
+def _add_duplicates(workspace, owner, n):
+    for i in range(n):  # pairs sharing an RNA number, and pairs with the same name
+        rna = f"W{workspace.pk % 100:02d}{i:07d}"
+        ActorFactory.create_batch(2, workspace=workspace, rna=rna)
+        ActorFactory.create_batch(2, workspace=workspace, name=f"Homonyme {i}")
+    with scopes_disabled():
+        for actor in ActorFactory.create_batch(n, workspace=workspace):
+            NetworkHeadQualification.objects.create(
+                workspace=workspace,
+                actor=actor,
+                peer_recognition=True,
+                shares_and_relays=bool(actor.pk % 2),
+                assessed_on=date(2025, 1, 1),
+                assessed_by=owner.user,
+            )
+
+
+def _add_mapped_network(workspace, owner, n):
+    """Actors spread over levels, profiles and missions, with coordinates and relations."""
+    from decimal import Decimal
+    from itertools import pairwise
+
+    from tests.factories import ActorFactory, RelationFactory, RelationTypeFactory
+
+    levels = ["regional", "departmental", "local", "national"]
+    profiles = ["association_employer", "public_region", "company_pme", "intermediary"]
+    relation_type = RelationTypeFactory(workspace=workspace)
+    actors = [
+        ActorFactory(
+            workspace=workspace,
+            level=levels[i % 4],
+            profile=profiles[i % 4],
+            mission_connect=bool(i % 2),
+            mission_support=bool(i % 3),
+            latitude=Decimal("45.5") + Decimal(i) / 100,
+            longitude=Decimal("4.5"),
+        )
+        for i in range(n + 1)
+    ]
+    for source, target in pairwise(actors):
+        RelationFactory(
+            workspace=workspace, source=source, target=target, relation_type=relation_type
+        )
+
+
+def _add_registry(workspace, owner, n):
+    """Actors with territories, themes and contacts, and relations of several types."""
+    from tests.factories import ContactFactory, RelationFactory, ThemeFactory
+
+    theme = ThemeFactory(workspace=workspace)
+    actors = ActorFactory.create_batch(
+        n, workspace=workspace, region_id="84", department_id="42", mission_observe=True
+    )
+    for actor in actors:
+        actor.themes.add(theme)
+        ContactFactory(workspace=workspace, actor=actor)
+        RelationFactory(workspace=workspace, source=actor)
 
 
 def _add_members(workspace, owner, n):
@@ -35,6 +98,14 @@ LIST_PAGES = {
     "workspaces:audit": _add_events,
     "imports:list": _add_jobs,
     "api_tokens:list": _add_tokens,
+    "ecosystem:home": _add_registry,
+    "ecosystem:relations": _add_registry,
+    "ecosystem:settings": _add_registry,
+    "ecosystem:duplicates": _add_duplicates,
+    "ecosystem:network_heads": _add_duplicates,
+    "ecosystem:matrices": _add_mapped_network,
+    "ecosystem:graph": _add_mapped_network,
+    "ecosystem:map": _add_mapped_network,
 }
 
 

@@ -16,9 +16,15 @@ from maillage.workspaces.models import Membership, Role
 from tests.api.helpers import make_token
 from tests.conftest import client_for
 from tests.factories import (
+    ActorFactory,
+    AudienceFactory,
+    ContactFactory,
     ImportJobFactory,
     InvitationFactory,
     MembershipFactory,
+    RelationFactory,
+    RelationTypeFactory,
+    ThemeFactory,
     WorkspaceFactory,
 )
 from tests.routes import walk
@@ -50,6 +56,8 @@ GLOBAL_PREFIXES = {
     "admin:": "Django admin: staff only (tested in test_admin_is_staff_only)",
     "api-1:": "the API, covered operation by operation in tests/api/test_api_tenancy.py",
     "api:": "the API, covered operation by operation in tests/api/test_api_tenancy.py",
+    "catalogue:": "public catalogue, no login: published catalogues only, queries scoped to the "
+    "catalogue's workspace (foreign actor = 404: tests/ecosystem/test_catalogue.py)",
 }
 
 
@@ -61,6 +69,13 @@ def _objects(workspace):
             "invitation": InvitationFactory(workspace=workspace),
             "importjob": ImportJobFactory(workspace=workspace, status="validated"),
             "api_token": make_token(MembershipFactory(workspace=workspace))[0],
+            "actor": ActorFactory(workspace=workspace),
+            "actor_other": ActorFactory(workspace=workspace),
+            "contact": ContactFactory(workspace=workspace),
+            "relation": RelationFactory(workspace=workspace),
+            "theme": ThemeFactory(workspace=workspace),
+            "audience": AudienceFactory(workspace=workspace),
+            "relation_type": RelationTypeFactory(workspace=workspace),
         }
 
 
@@ -83,6 +98,44 @@ ROUTE_OBJECTS = {
     "imports:job": {"pk": "importjob"},
     "imports:progress": {"pk": "importjob"},
     "imports:commit": {"pk": "importjob"},
+    "ecosystem:home": {},
+    "ecosystem:actor_create": {},
+    "ecosystem:actor_suggest": {},
+    "ecosystem:actor": {"pk": "actor"},
+    "ecosystem:actor_edit": {"pk": "actor"},
+    "ecosystem:actor_verify": {"pk": "actor"},
+    "ecosystem:actor_delete": {"pk": "actor"},
+    "ecosystem:actor_history": {"pk": "actor"},
+    "ecosystem:contact_create": {"pk": "actor"},
+    "ecosystem:contact_edit": {"pk": "contact"},
+    "ecosystem:relations": {},
+    "ecosystem:relation_create": {},
+    "ecosystem:relation_edit": {"pk": "relation"},
+    "ecosystem:settings": {},
+    "ecosystem:relation_type_create": {},
+    "ecosystem:relation_type_edit": {"pk": "relation_type"},
+    "ecosystem:theme_create": {},
+    "ecosystem:theme_edit": {"pk": "theme"},
+    "ecosystem:audience_create": {},
+    "ecosystem:audience_edit": {"pk": "audience"},
+    "ecosystem:network_heads": {},
+    "ecosystem:network_head": {"pk": "actor"},
+    "ecosystem:duplicates": {},
+    "ecosystem:duplicate_dismiss": {"first": "actor", "second": "actor_other"},
+    "ecosystem:merge": {"keep": "actor", "other": "actor_other"},
+    "ecosystem:catalogue_settings": {},
+    "ecosystem:catalogue_preview": {},
+    "ecosystem:catalogue_preview_actor": {"pk": "actor"},
+    "ecosystem:matrices": {},
+    "ecosystem:matrices_xlsx": {},
+    "ecosystem:graph": {},
+    "ecosystem:graph_gexf": {},
+    "ecosystem:graph_json": {},
+    "ecosystem:map": {},
+    "ecosystem:export_csv": {},
+    "ecosystem:export_xlsx": {},
+    "ecosystem:export_data_inclusion": {},
+    "ecosystem:export_hsds": {},
 }
 
 

@@ -136,3 +136,9 @@ def test_query_of_punctuation_only_lists_everything_by_name(workspace):
     ActorFactory(workspace=workspace, name="B")
     ActorFactory(workspace=workspace, name="A")
     assert _names(workspace, q="'\"*()") == ["A", "B"]
+
+
+def test_list_sorts_names_as_people_read_them(workspace):
+    for name in ("Zèbre", "Étincelle", "Association Ardoise", "abeille"):
+        ActorFactory(workspace=workspace, name=name)
+    assert _names(workspace) == ["abeille", "Association Ardoise", "Étincelle", "Zèbre"]

@@ -443,7 +443,7 @@ def test_command_refuses_bad_arguments(workspace, manager, tmp_path):
         with pytest.raises(CommandError, match=message):
             call_command("import_file", "members", str(path), stdout=io.StringIO(), **kwargs)
     with pytest.raises(CommandError, match="Unknown import kind"):
-        call_command("import_file", "actors", str(path), workspace=workspace.slug)
+        call_command("import_file", "no_such_kind", str(path), workspace=workspace.slug)
 
 
 def test_ten_thousand_row_preview_with_the_member_importer(workspace, owner):

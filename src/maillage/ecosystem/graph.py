@@ -9,8 +9,9 @@
   above `EXACT_BETWEENNESS_LIMIT` actors, estimated from at most `BETWEENNESS_SAMPLES` sources
   (fewer on big graphs, to bound the work) drawn with a fixed seed, so the figures stay the same
   from one load to the next).
-- `draw_svg` lays out the `MAX_DRAWN` most central actors with `spring_layout(seed=SEED)`
-  (deterministic) and writes the SVG itself: presentation attributes only, no `style`, so that
+- `draw_svg` lays out the `MAX_DRAWN` most central actors, each connected component with
+  `spring_layout(seed=SEED)` (deterministic), the components packed in rows biggest first, and
+  writes the SVG itself: presentation attributes only, no `style`, so that
   it renders under the Content Security Policy. Every node is a link to the actor's page with a
   `<title>` tooltip, coloured by profile family; edges carry an arrow (none for a symmetric
   relation type) and a colour and dash pattern by relation type.
@@ -42,7 +43,7 @@ BETWEENNESS_SAMPLES = 300
 BETWEENNESS_WORK = 1_500_000
 MEASURES = ("degree", "betweenness")
 
-WIDTH, HEIGHT, MARGIN = 1000, 680, 36
+WIDTH, MARGIN = 1000, 36
 
 #: Profile family → node colour (Okabe-Ito, as core.charts, plus a grey).
 FAMILY_COLOURS = {
@@ -246,20 +247,69 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _scaled_positions(layout: dict) -> dict:
-    xs = [p[0] for p in layout.values()]
-    ys = [p[1] for p in layout.values()]
-    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+def _component_box(size: int) -> tuple[float, float]:
+    """Width and height given to a connected component of `size` actors."""
+    width = min(WIDTH - 2 * MARGIN, 60.0 * math.sqrt(size) + 34.0)
+    return width, (width if size < 30 else width * 0.68)
 
-    def scale(value, low, high, size):
-        if high - low < 1e-9:
-            return size / 2
-        return MARGIN + (value - low) / (high - low) * (size - 2 * MARGIN)
 
-    return {
-        node: (scale(x, min_x, max_x, WIDTH), scale(y, min_y, max_y, HEIGHT))
-        for node, (x, y) in layout.items()
-    }
+def _packed_layout(undirected: nx.Graph) -> tuple[dict, float]:
+    """Positions in the SVG's coordinates and the drawing's height.
+
+    Each connected component is laid out on its own by `spring_layout` (fixed seed) and the
+    components are packed in rows, the biggest first: a whole-graph layout would throw the
+    small components and isolated actors to the far corners."""
+    rank = {node: index for index, node in enumerate(undirected)}
+    components = sorted(
+        (sorted(c, key=rank.__getitem__) for c in nx.connected_components(undirected)),
+        key=lambda c: (-len(c), rank[c[0]]),
+    )
+    boxes = []
+    for nodes in components:
+        width, height = _component_box(len(nodes))
+        if len(nodes) == 1:
+            local = {nodes[0]: (0.5, 0.5)}
+        else:
+            sub = undirected.subgraph(nodes)
+            layout = nx.spring_layout(
+                sub, seed=SEED, method="force", iterations=120, k=2.0 / math.sqrt(len(nodes))
+            )
+            xs = [p[0] for p in layout.values()]
+            ys = [p[1] for p in layout.values()]
+            span_x = (max(xs) - min(xs)) or 1.0
+            span_y = (max(ys) - min(ys)) or 1.0
+            local = {
+                n: (
+                    (x - min(xs)) / span_x if max(xs) > min(xs) else 0.5,
+                    (y - min(ys)) / span_y if max(ys) > min(ys) else 0.5,
+                )
+                for n, (x, y) in layout.items()
+            }
+        boxes.append((width, height, local))
+
+    # Shelf packing: rows of boxes, each row centred.
+    gap = 18.0
+    rows: list[list[tuple[float, float, dict]]] = [[]]
+    used = 0.0
+    for box in boxes:
+        if rows[-1] and used + gap + box[0] > WIDTH - 2 * MARGIN:
+            rows.append([])
+            used = 0.0
+        used += (gap if rows[-1] else 0.0) + box[0]
+        rows[-1].append(box)
+    positions: dict = {}
+    top = MARGIN
+    for row in rows:
+        row_width = sum(b[0] for b in row) + gap * (len(row) - 1)
+        row_height = max(b[1] for b in row)
+        left = (WIDTH - row_width) / 2
+        for width, height, local in row:
+            offset_y = top + (row_height - height) / 2
+            for node, (x, y) in local.items():
+                positions[node] = (left + x * width, offset_y + y * height)
+            left += width + gap
+        top += row_height + gap
+    return positions, max(200.0, top - gap + MARGIN)
 
 
 def _truncate(text: str, length: int = 30) -> str:
@@ -293,21 +343,14 @@ def draw_svg(
     undirected = nx.Graph()
     undirected.add_nodes_from(shown)  # in rank order: the layout is deterministic
     undirected.add_edges_from((u, v) for u, v in subgraph.edges() if u != v)
-    layout = nx.spring_layout(
-        undirected,
-        seed=SEED,
-        method="force",
-        iterations=120,
-        k=2.0 / math.sqrt(max(1, len(shown))),
-    )
-    pos = _scaled_positions(layout)
+    pos, height = _packed_layout(undirected)
     top = max((scores.get(n, 0.0) for n in shown), default=0.0)
     radius = {
         n: 3.5 + 11.0 * math.sqrt(scores.get(n, 0.0) / top) if top > 0 else 5.0 for n in shown
     }
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_fmt(height)}" '
         f'aria-labelledby="{svg_id}-title {svg_id}-desc" id="{svg_id}">',
         f'<title id="{svg_id}-title">{escape(_("Network of the actors"))}</title>',
         f'<desc id="{svg_id}-desc">'

@@ -920,23 +920,13 @@ class ActorPipeline(Importer):
     # --- matching ------------------------------------------------------------------------------
 
     def _match(self, rows, context) -> None:
-        """Find the stored actor of every row: a few queries for the whole chunk."""
-        sirets, rnas, sirens, keys = set(), set(), set(), set()
+        """Find the stored actor of every row: a few queries for the whole chunk.
+
+        SIRETs first; the other identifiers (and names) only for the rows the SIRET did not
+        settle, so that re-importing a file loads each actor once.
+        """
         for row in rows:
-            spec = row.spec
-            spec["name_key"] = name_key(spec.get("name") or "")
-            siret, rna, siren = (spec.get(k) or "" for k in ("siret", "rna", "siren"))
-            if siret:
-                sirets.add(siret)
-                sirens.add(siret[:9])
-            if rna:
-                rnas.add(rna)
-            if siren:
-                sirens.add(siren)
-            if self.matches_by_name(row):
-                keys.add(spec["name_key"])
-        index = {"siret": defaultdict(list), "rna": defaultdict(list), "siren": defaultdict(list)}
-        index["name_key"] = defaultdict(list)
+            row.spec["name_key"] = name_key(row.spec.get("name") or "")
         # No ORDER BY: the default one (name) would make SQLite scan the workspace by name
         # instead of using the (partial) identifier indexes.
         base = (
@@ -945,18 +935,30 @@ class ActorPipeline(Importer):
             .order_by()
         )
         loaded: dict[int, Actor] = {}
-        for field, values in (
-            ("siret", sirets),
-            ("rna", rnas),
-            ("siren", sirens),
-            ("name_key", keys),
-        ):
-            if not values:
-                continue
-            # Excluding the empty value lets both databases use the partial indexes.
-            for actor in base.filter(**{f"{field}__in": values}).exclude(**{field: ""}):
-                actor = loaded.setdefault(actor.pk, actor)  # one object per actor
-                index[field][getattr(actor, field)].append(actor)
+
+        def load(field, values) -> None:
+            values.discard("")
+            if values:
+                # Excluding the empty value lets both databases use the partial indexes.
+                for actor in base.filter(**{f"{field}__in": values}).exclude(**{field: ""}):
+                    loaded.setdefault(actor.pk, actor)
+
+        load("siret", {row.spec.get("siret") or "" for row in rows})
+        by_siret = defaultdict(list)
+        for actor in loaded.values():
+            by_siret[actor.siret].append(actor)
+        rest = [row for row in rows if not self.settled_by_siret(row, by_siret)]
+        load("rna", {row.spec.get("rna") or "" for row in rest})
+        load(
+            "siren",
+            {row.spec.get("siren") or (row.spec.get("siret") or "")[:9] for row in rest},
+        )
+        load("name_key", {row.spec["name_key"] for row in rest if self.matches_by_name(row)})
+        index = {field: defaultdict(list) for field in ("siret", "rna", "siren", "name_key")}
+        for actor in loaded.values():
+            for field, by_value in index.items():
+                if value := getattr(actor, field):
+                    by_value[value].append(actor)
         for row in rows:
             try:
                 row.match = self.find(row, index)
@@ -970,6 +972,11 @@ class ActorPipeline(Importer):
 
     def matches_by_name(self, row) -> bool:
         return not any(row.spec.get(k) for k in IDENTIFIERS)
+
+    def settled_by_siret(self, row, by_siret: dict) -> bool:
+        """Whether the actors found by SIRET (`{siret: [actors]}`) settle this row's match."""
+        siret = row.spec.get("siret")
+        return bool(siret) and siret in by_siret
 
     @staticmethod
     def _one(found: list, field: str, message):
@@ -1529,6 +1536,10 @@ class DataInclusionImporter(ActorPipeline):
 
     def matches_by_name(self, row) -> bool:
         return True
+
+    def settled_by_siret(self, row, by_siret: dict) -> bool:
+        siret, key = row.spec.get("siret"), row.spec["name_key"]
+        return bool(siret) and any(a.name_key == key for a in by_siret.get(siret, ()))
 
     def find(self, row, index):
         """SIRET and name; else the name in the same commune (structures often share a SIRET)."""

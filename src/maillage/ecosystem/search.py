@@ -225,7 +225,7 @@ def search_actors(
     total = filtered.count()
     page = min(page, max(1, -(-total // per_page)))
     actors = list(
-        base.filter(pk__in=filtered.values("pk")).order_by("name", "pk")[
+        base.filter(pk__in=filtered.values("pk")).order_by("name_key", "name", "pk")[
             (page - 1) * per_page : page * per_page
         ]
     )

@@ -194,6 +194,16 @@ IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int(
     "MAILLAGE_IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
 )
 
+# Ecosystem map: the tile server (Leaflet URL template) and its attribution (HTML). Empty URL:
+# markers on a blank background. The map page alone adds the server's origin to img-src.
+MAP_TILE_URL = os.environ.get(
+    "MAILLAGE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+).strip()
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAILLAGE_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
 # Content Security Policy: everything is served by the app itself.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -45,8 +45,8 @@ class GraphFilterForm(ActorFilterForm):
     measure = forms.ChoiceField(
         label=gettext_lazy("Node size"),
         choices=[
-            ("degree", gettext_lazy("Degree (relations)")),
-            ("betweenness", gettext_lazy("Betweenness (bridges)")),
+            ("degree", gettext_lazy("Degree")),
+            ("betweenness", gettext_lazy("Betweenness")),
         ],
         required=False,
     )
