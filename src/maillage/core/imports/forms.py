@@ -10,8 +10,10 @@ ACCEPT = ",".join(
         ".txt",
         ".tsv",
         ".xlsx",
+        ".json",
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/json",
     ]
 )
 

@@ -1,4 +1,5 @@
-"""Read an uploaded file into a table of text cells: CSV (encoding and delimiter sniffed) or XLSX.
+"""Read an uploaded file into a table of text cells: CSV (encoding and delimiter sniffed), XLSX,
+or JSON (a list of objects, as open-data APIs publish them).
 
 Nothing here knows about importers: `read_table` returns the header row and the data rows with
 their line numbers as the user sees them in a spreadsheet (the header is usually line 1, the
@@ -15,6 +16,7 @@ uses when it is installed).
 
 import csv
 import io
+import json
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ from django.utils.translation import gettext_lazy
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
-ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
+JSON_EXTENSIONS = {".json"}
+ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS | JSON_EXTENSIONS
 DELIMITERS = ";,\t|"
 DELIMITER_NAMES = {
     ";": gettext_lazy("semicolon (;)"),
@@ -56,7 +59,7 @@ class ImportFileError(Exception):
 class Table:
     """A file read as text cells. `rows` holds `(line, cells)` for every non-blank data row."""
 
-    format: str  # "csv" or "xlsx"
+    format: str  # "csv", "xlsx" or "json"
     header: list[str]
     header_line: int
     rows: list[tuple[int, list[str]]]
@@ -91,7 +94,7 @@ def normalize_header(text: str) -> str:
 
 
 def file_format(data: bytes, filename: str) -> str:
-    """`"csv"` or `"xlsx"`, from the extension and the first bytes; refuse anything else."""
+    """`"csv"`, `"xlsx"` or `"json"`, from the extension and the first bytes; refuse the rest."""
     suffix = PurePath(filename or "").suffix.lower()
     if data.startswith(OLE_MAGIC) or suffix == ".xls":
         raise ImportFileError(
@@ -104,6 +107,8 @@ def file_format(data: bytes, filename: str) -> str:
         return "xlsx"
     if suffix in CSV_EXTENSIONS:
         return "csv"
+    if suffix in JSON_EXTENSIONS:
+        return "json"
     if data.startswith(ZIP_MAGIC):
         return "xlsx"
     if suffix:
@@ -147,12 +152,15 @@ def check_file(fileobj, filename: str) -> str:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Read `data` (the whole file) as CSV or XLSX. Raises `ImportFileError`."""
+    """Read `data` (the whole file) as CSV, XLSX or JSON. Raises `ImportFileError`."""
     check_size(len(data))
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
-    if file_format(data[:8], filename) == "xlsx":
+    kind = file_format(data[:8], filename)
+    if kind == "xlsx":
         return read_xlsx(data)
+    if kind == "json":
+        return read_json(data)
     return read_csv(data)
 
 
@@ -332,3 +340,46 @@ def read_xlsx(data: bytes) -> Table:
             _("Only the first sheet (“%(sheet)s”) was read.") % {"sheet": sheet.title}
         )
     return table
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def json_cell(value) -> str:
+    """A JSON value as a cell's text: scalars as a CSV export would write them, lists and
+    objects as compact JSON (an importer's parser decodes them with `json.loads`)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+    return cell_text(value)
+
+
+def read_json(data: bytes) -> Table:
+    """A JSON list of objects (or an object whose `items` is one, as paginated APIs answer).
+
+    The header is every key met, in order of first appearance; each object is a row, numbered
+    from 1 (its position in the list: JSON has no meaningful line numbers).
+    """
+    text, encoding = decode(data)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            _("The JSON file cannot be read near line %(line)s, column %(column)s: %(error)s.")
+            % {"line": error.lineno, "column": error.colno, "error": error.msg}
+        ) from error
+    if isinstance(document, dict) and isinstance(document.get("items"), list):
+        document = document["items"]
+    if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
+        raise ImportFileError(_("A JSON file must hold a list of objects: [{…}, {…}]."))
+    header: dict[str, None] = {}
+    for item in document:
+        header.update(dict.fromkeys(str(key) for key in item))
+    keys = list(header)
+    rows = []
+    for number, item in enumerate(document, start=1):
+        cells = [json_cell(item.get(key)) for key in keys]
+        if any(cells):
+            rows.append((number, cells))
+    if not keys:
+        raise ImportFileError(_("The file is empty."))
+    return Table(format="json", header=keys, header_line=0, rows=rows, encoding=encoding)
