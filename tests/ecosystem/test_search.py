@@ -142,3 +142,24 @@ def test_list_sorts_names_as_people_read_them(workspace):
     for name in ("Zèbre", "Étincelle", "Association Ardoise", "abeille"):
         ActorFactory(workspace=workspace, name=name)
     assert _names(workspace) == ["abeille", "Association Ardoise", "Étincelle", "Zèbre"]
+
+
+def test_filters_reach_beyond_the_first_text_matches(workspace, monkeypatch):
+    # A frequent word: the first matches are all in department 69; the filtered ones come later.
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for i in range(12):
+        ActorFactory(workspace=workspace, name=f"Solidaire {i}", department_id="69")
+    for i in range(3):
+        ActorFactory(workspace=workspace, name=f"Solidaire Loire {i}", department_id="42")
+    with scope(workspace=workspace):
+        page = search_actors(workspace, ActorFilters(q="solidaire", territory="department:42"))
+    assert sorted(a.name for a in page.actors) == [f"Solidaire Loire {i}" for i in range(3)]
+    assert not page.capped
+
+
+def test_count_without_text_is_capped(workspace, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    ActorFactory.create_batch(6, workspace=workspace)
+    with scope(workspace=workspace):
+        page = search_actors(workspace, ActorFilters(), per_page=2)
+    assert (page.total, page.capped, page.num_pages) == (4, True, 2)

@@ -307,6 +307,8 @@ class Actor(TenantModel):
             ),
             models.Index(fields=["workspace", "rna"], name="actor_ws_rna", condition=~Q(rna="")),
             models.Index(fields=["workspace", "level", "profile"], name="actor_ws_level_profile"),
+            models.Index(fields=["workspace", "region"], name="actor_ws_region"),
+            models.Index(fields=["workspace", "department"], name="actor_ws_department"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,9 @@ from maillage.core.territories.normalize import normalize_search_text
 
 from .models import MISSION_FIELDS, Actor, Audience, Level, Mission, Profile, Theme
 
-CANDIDATE_LIMIT = 2000
+CANDIDATE_LIMIT = 2000  # text matches ranked at most
+SCAN_LIMIT = 20000  # text matches checked against the filters at most
+COUNT_LIMIT = 10000  # rows counted at most without a text query
 TERRITORY_KINDS = ("region", "department", "epci", "commune")
 
 
@@ -113,7 +116,11 @@ def parse_territory(value: str) -> tuple[str, str] | None:
 
 def filter_actors(workspace, filters: ActorFilters) -> QuerySet[Actor]:
     """The workspace's actors that pass every filter (the text query `q` aside)."""
-    qs = Actor.objects.filter(workspace=workspace)
+    return apply_filters(Actor.objects.filter(workspace=workspace), filters)
+
+
+def apply_filters(qs: QuerySet[Actor], filters: ActorFilters) -> QuerySet[Actor]:
+    """`qs` narrowed by every filter but the text query."""
     if filters.profiles:
         qs = qs.filter(profile__in=filters.profiles)
     if filters.levels:
@@ -155,7 +162,8 @@ def query_terms(q: str) -> list[str]:
 
 
 def _candidates_sql(workspace, terms: list[str]) -> tuple[str, list]:
-    """SQL selecting (id, score) of at most CANDIDATE_LIMIT text matches; lower score first."""
+    """SQL selecting (id, score) of the text matches, lower score first; `{limit}` to format
+    with an int."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         return (
@@ -163,42 +171,47 @@ def _candidates_sql(workspace, terms: list[str]) -> tuple[str, list]:
             "query) AS score FROM ecosystem_actor a, "
             "to_tsquery('maillage_french'::regconfig, %s) query "
             "WHERE a.workspace_id = %s AND "
-            "to_tsvector('maillage_french'::regconfig, a.search_text) @@ query LIMIT %s",
-            [tsquery, workspace.pk, CANDIDATE_LIMIT],
+            "to_tsvector('maillage_french'::regconfig, a.search_text) @@ query LIMIT {limit}",
+            [tsquery, workspace.pk],
         )
     match = "ws : w{} AND body : ({})".format(
         int(workspace.pk), " AND ".join(f'"{term}"*' for term in terms)
     )
     return (
         "SELECT rowid AS id, bm25(ecosystem_actor_fts, 0.0, 1.0) AS score "
-        "FROM ecosystem_actor_fts WHERE ecosystem_actor_fts MATCH %s LIMIT %s",
-        [match, CANDIDATE_LIMIT],
+        "FROM ecosystem_actor_fts WHERE ecosystem_actor_fts MATCH %s LIMIT {limit}",
+        [match],
     )
 
 
 def ranked_ids(workspace, filters: ActorFilters) -> tuple[list[int], bool]:
-    """Ids of the actors matching the text and the filters, best first; capped flag."""
+    """Ids of the actors matching the text and the filters, best first; capped flag.
+
+    The filters are checked inside the candidate query, match by match (a primary-key lookup
+    each), so a frequent word with a selective filter still finds the filtered actors: the scan
+    stops after CANDIDATE_LIMIT kept actors or SCAN_LIMIT text matches, whichever comes first.
+    """
     terms = query_terms(filters.q)
     candidates_sql, params = _candidates_sql(workspace, terms)
-    filtered_sql, filtered_params = (
-        filter_actors(workspace, filters).values("pk").query.sql_with_params()
-    )
     with connection.cursor() as cursor:
-        # Both SQL strings are constants or Django-compiled; every value is a parameter.
-        cursor.execute(f"SELECT id, score FROM ({candidates_sql}) candidates", params)  # noqa: S608
-        candidates = cursor.fetchall()
-        capped = len(candidates) >= CANDIDATE_LIMIT
-        if not candidates:
-            return [], False
         if filters == ActorFilters(q=filters.q):
-            kept = candidates
+            # Both SQL strings are constants or Django-compiled; every value is a parameter.
+            cursor.execute(candidates_sql.format(limit=CANDIDATE_LIMIT), params)
         else:
+            # One actor, looked up by primary key (the candidate's id), that passes the filters;
+            # no workspace condition here: the candidates are the workspace's already.
+            check = apply_filters(
+                Actor._base_manager.filter(pk=RawSQL("candidates.id", ())), filters
+            ).values("pk")
+            check_sql, check_params = check.query.sql_with_params()
+            scan_sql = candidates_sql.format(limit=SCAN_LIMIT)
             cursor.execute(
-                f"SELECT candidates.id, candidates.score FROM ({candidates_sql}) candidates "  # noqa: S608
-                f"WHERE candidates.id IN ({filtered_sql})",
-                [*params, *filtered_params],
+                f"SELECT candidates.id, candidates.score FROM ({scan_sql}) candidates "  # noqa: S608
+                f"WHERE EXISTS ({check_sql}) LIMIT %s",
+                [*params, *check_params, CANDIDATE_LIMIT],
             )
-            kept = cursor.fetchall()
+        kept = cursor.fetchall()
+    capped = len(kept) >= CANDIDATE_LIMIT
     kept.sort(key=lambda row: (row[1], row[0]))
     return [row[0] for row in kept], capped
 
@@ -221,15 +234,16 @@ def search_actors(
         by_id = base.in_bulk(page_ids)
         actors = [by_id[pk] for pk in page_ids if pk in by_id]
         return SearchPage(actors, total, capped, page, per_page)
-    filtered = filter_actors(workspace, filters)
-    total = filtered.count()
+    filtered = apply_filters(base, filters)
+    # Counting millions of rows costs more than the page: past COUNT_LIMIT, say "more than".
+    total = filtered.values("pk")[: COUNT_LIMIT + 1].count()
+    capped = total > COUNT_LIMIT
+    total = min(total, COUNT_LIMIT)
     page = min(page, max(1, -(-total // per_page)))
     actors = list(
-        base.filter(pk__in=filtered.values("pk")).order_by("name_key", "name", "pk")[
-            (page - 1) * per_page : page * per_page
-        ]
+        filtered.order_by("name_key", "name", "pk")[(page - 1) * per_page : page * per_page]
     )
-    return SearchPage(actors, total, False, page, per_page)
+    return SearchPage(actors, total, capped, page, per_page)
 
 
 # --- the filter form shared by the list, the matrices, the graph, the map, exports and API ----
