@@ -65,6 +65,6 @@ def test_search_open_an_actor_and_add_a_relation(new_page, transactional_db, set
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fondation du Pilat")
-    expect(page.locator("#relations-title").locator("..")).to_contain_text(
+    expect(page.locator("section", has=page.locator("#relations-title"))).to_contain_text(
         re.compile("finance\\s+Maison de l'Emploi de Saint-Étienne")
     )

@@ -349,10 +349,11 @@ def draw_svg(
         n: 3.5 + 11.0 * math.sqrt(scores.get(n, 0.0) / top) if top > 0 else 5.0 for n in shown
     }
 
+    title = escape(_("Network of the actors"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_fmt(height)}" '
         f'aria-labelledby="{svg_id}-title {svg_id}-desc" id="{svg_id}">',
-        f'<title id="{svg_id}-title">{escape(_("Network of the actors"))}</title>',
+        f'<title id="{svg_id}-title">{title}</title>',
         f'<desc id="{svg_id}-desc">'
         + escape(
             _(
