@@ -82,20 +82,25 @@ def taxonomy_ensure_defaults(workspace) -> None:
     A list the workspace already has (even emptied on purpose to one term) is left alone: the
     defaults are only a starting point. Names are written in the site's language.
     """
+    create_default_lists(workspace, theme=Theme, audience=Audience, relation_type=RelationType)
+
+
+def create_default_lists(workspace, *, theme, audience, relation_type) -> None:
+    """The defaults, with the given model classes (migration 0002 passes historical ones)."""
     with override(settings.LANGUAGE_CODE):
-        if not Theme.objects.filter(workspace=workspace).exists():
-            Theme.objects.bulk_create(
-                Theme(workspace=workspace, name=str(name), position=i)
+        if not theme.objects.filter(workspace=workspace).exists():
+            theme.objects.bulk_create(
+                theme(workspace=workspace, name=str(name), position=i)
                 for i, name in enumerate(DEFAULT_THEMES)
             )
-        if not Audience.objects.filter(workspace=workspace).exists():
-            Audience.objects.bulk_create(
-                Audience(workspace=workspace, name=str(name), position=i)
+        if not audience.objects.filter(workspace=workspace).exists():
+            audience.objects.bulk_create(
+                audience(workspace=workspace, name=str(name), position=i)
                 for i, name in enumerate(DEFAULT_AUDIENCES)
             )
-        if not RelationType.objects.filter(workspace=workspace).exists():
-            RelationType.objects.bulk_create(
-                RelationType(
+        if not relation_type.objects.filter(workspace=workspace).exists():
+            relation_type.objects.bulk_create(
+                relation_type(
                     workspace=workspace,
                     code=code,
                     name=str(name),

@@ -60,40 +60,15 @@ def _run(statements_by_vendor):
 
 def give_existing_workspaces_defaults(apps, schema_editor):
     """Workspaces created before this module get the defaults new ones receive at creation."""
-    from django.conf import settings
-    from django.utils.translation import override
+    from maillage.ecosystem.services import create_default_lists
 
-    from maillage.ecosystem.services import (
-        DEFAULT_AUDIENCES,
-        DEFAULT_RELATION_TYPES,
-        DEFAULT_THEMES,
-    )
-
-    Workspace = apps.get_model("workspaces", "Workspace")
-    Theme = apps.get_model("ecosystem", "Theme")
-    Audience = apps.get_model("ecosystem", "Audience")
-    RelationType = apps.get_model("ecosystem", "RelationType")
-    with override(settings.LANGUAGE_CODE):
-        for workspace in Workspace.objects.all():
-            Theme.objects.bulk_create(
-                Theme(workspace=workspace, name=str(name), position=i)
-                for i, name in enumerate(DEFAULT_THEMES)
-            )
-            Audience.objects.bulk_create(
-                Audience(workspace=workspace, name=str(name), position=i)
-                for i, name in enumerate(DEFAULT_AUDIENCES)
-            )
-            RelationType.objects.bulk_create(
-                RelationType(
-                    workspace=workspace,
-                    code=code,
-                    name=str(name),
-                    inverse_name=str(inverse),
-                    is_symmetric=symmetric,
-                    position=i,
-                )
-                for i, (code, name, inverse, symmetric) in enumerate(DEFAULT_RELATION_TYPES)
-            )
+    for workspace in apps.get_model("workspaces", "Workspace").objects.all():
+        create_default_lists(
+            workspace,
+            theme=apps.get_model("ecosystem", "Theme"),
+            audience=apps.get_model("ecosystem", "Audience"),
+            relation_type=apps.get_model("ecosystem", "RelationType"),
+        )
 
 
 class Migration(migrations.Migration):
