@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_scopes import scope
 
@@ -163,3 +164,26 @@ def test_count_without_text_is_capped(workspace, monkeypatch):
     with scope(workspace=workspace):
         page = search_actors(workspace, ActorFilters(), per_page=2)
     assert (page.total, page.capped, page.num_pages) == (4, True, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 trigger")
+def test_bulk_indexing_restores_exactly_the_migrations_trigger(workspace):
+    from django.db import transaction
+
+    def trigger_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [search.FTS_INSERT_TRIGGER],
+            )
+            return cursor.fetchone()[0]
+
+    assert trigger_sql() == search.FTS_INSERT_TRIGGER_SQL  # the migration's, unchanged
+    with transaction.atomic():
+        ids = search.insert_actors_indexed_in_bulk(
+            lambda: [ActorFactory(workspace=workspace, name=f"Étienne {i}").pk for i in range(3)]
+        )
+    assert trigger_sql() == search.FTS_INSERT_TRIGGER_SQL
+    # Each new actor indexed once: found, and not twice.
+    assert len(ids) == 3
+    assert sorted(_names(workspace, q="etienne")) == ["Étienne 0", "Étienne 1", "Étienne 2"]

@@ -203,10 +203,6 @@ class ActorForm(VersionedModelForm):
     def clean_rna(self):
         return clean_rna(self.cleaned_data["rna"])
 
-    def changes(self) -> dict:
-        """Field values for `actor_create`/`actor_update` (missions and SDGs as lists)."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
 
 class ContactForm(VersionedModelForm):
     class Meta:

@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum import luhn
 
 from maillage.core.exports import FORMULA_TRIGGERS
 from maillage.core.imports import Action, Column, Importer, parsers, register
@@ -51,6 +52,7 @@ from .models import (
     RelationType,
     Theme,
 )
+from .search import insert_actors_indexed_in_bulk
 from .services import name_key, search_text
 
 # --- vocabularies ------------------------------------------------------------------------------
@@ -335,25 +337,20 @@ def parse_missions(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_mission(part) for part in split_list(value, _MISSION_SEPARATORS)))
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        number = ord(char) - 48
-        if index % 2:
-            number = number * 2 - 9 if number > 4 else number * 2
-        total += number
-    return total % 10 == 0
-
-
 def parse_siret(value: str) -> str:
     """`clean_siret`, with a fast path for the common case (14 digits, both checksums right)."""
-    if len(value) == 14 and value.isdigit() and _luhn(value) and _luhn(value[:9]):
+    if (
+        len(value) == 14
+        and value.isdigit()
+        and not luhn.checksum(value)
+        and not luhn.checksum(value[:9])
+    ):
         return value
     return clean_siret(value)
 
 
 def parse_siren(value: str) -> str:
-    if len(value) == 9 and value.isdigit() and _luhn(value):
+    if len(value) == 9 and value.isdigit() and not luhn.checksum(value):
         return value
     return clean_siren(value)
 
@@ -594,62 +591,6 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, returning: bool
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())
     return ids
-
-
-_TRIGGER_BODY = re.compile(
-    r"\bBEGIN\s+INSERT\s+INTO\s+(?P<table>\w+)\s*\((?P<columns>[^)]*)\)\s*"
-    r"VALUES\s*\((?P<values>.*)\)\s*;\s*END\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-class DeferredSearchIndex:
-    """SQLite only: index a chunk of new actors in the FTS5 table with one INSERT … SELECT.
-
-    The `AFTER INSERT` trigger of migration 0002 indexes rows one at a time, which costs about
-    three times the insert itself (FTS5 works best with many rows per statement). For the
-    import's own inserts, the trigger is dropped, the rows inserted, indexed by the trigger's
-    own statement applied to all of them at once, and the trigger created again — all inside
-    the import's transaction (and savepoint): nobody else ever sees the table without it, and a
-    rollback restores it. The statement is derived from the trigger's definition; if that
-    definition has another shape, the trigger is simply left in place.
-    """
-
-    TRIGGER = "ecosystem_actor_fts_ai"
-
-    def __init__(self):
-        self.create_sql = self.index_sql = None
-        if connection.vendor != "sqlite":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-                [self.TRIGGER],
-            )
-            found = cursor.fetchone()
-        match = _TRIGGER_BODY.search(found[0]) if found else None
-        if match is None:
-            return
-        self.create_sql = found[0]
-        values = re.sub(r"\bnew\.", "", match["values"], flags=re.IGNORECASE)
-        # The trigger's own statement (from the schema), with the ids as parameters.
-        self.index_sql = (
-            f"INSERT INTO {match['table']} ({match['columns']}) "  # noqa: S608
-            f"SELECT {values} FROM {Actor._meta.db_table} WHERE id IN (%s)"
-        )
-
-    def insert(self, columns, rows) -> list[int]:
-        if self.index_sql is None:
-            return insert_rows(Actor, columns, rows, returning=True)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER {self.TRIGGER}")
-            ids = insert_rows(Actor, columns, rows, returning=True)
-            batch = min(_max_params(), 30000)
-            for start in range(0, len(ids), batch):
-                part = ids[start : start + batch]
-                cursor.execute(self.index_sql % ", ".join(["%s"] * len(part)), part)
-            cursor.execute(self.create_sql)
-        return ids
 
 
 class ActorRowWriter:
@@ -1195,12 +1136,12 @@ class ActorPipeline(Importer):
         cache = context.cache
         if "writer" not in cache:
             cache["writer"] = ActorRowWriter(context.workspace, context.user)
-            cache["search_index"] = DeferredSearchIndex()
         writer: ActorRowWriter = cache["writer"]
         created = [row for row in rows if row.action == Action.CREATE]
         if created:
-            ids = cache["search_index"].insert(
-                writer.columns, [writer.row(row.final) for row in created]
+            values = [writer.row(row.final) for row in created]
+            ids = insert_actors_indexed_in_bulk(
+                lambda: insert_rows(Actor, writer.columns, values, returning=True)
             )
             for row, pk in zip(created, ids, strict=True):
                 row.saved_pk = pk

@@ -104,6 +104,43 @@ class SearchPage:
         return self.start_index + len(self.actors) - 1 if self.actors else 0
 
 
+# --- SQLite index maintenance for bulk inserts ------------------------------------------------
+
+#: The per-row trigger of migration 0002 and the same indexing for a set of ids. A test checks
+#: that the trigger in the database is exactly `FTS_INSERT_TRIGGER_SQL`.
+FTS_INSERT_TRIGGER = "ecosystem_actor_fts_ai"
+FTS_INSERT_TRIGGER_SQL = """CREATE TRIGGER ecosystem_actor_fts_ai AFTER INSERT ON ecosystem_actor BEGIN
+        INSERT INTO ecosystem_actor_fts(rowid, ws, body)
+        VALUES (new.id, 'w' || new.workspace_id, new.search_text);
+    END"""  # noqa: E501 (the migration's exact text, as SQLite stores it)
+_FTS_INDEX_IDS_SQL = (
+    "INSERT INTO ecosystem_actor_fts(rowid, ws, body) "
+    "SELECT id, 'w' || workspace_id, search_text FROM ecosystem_actor WHERE id IN ({})"
+)
+
+
+def insert_actors_indexed_in_bulk(insert, *, batch: int = 30000) -> list[int]:
+    """Run `insert()` (which inserts actors and returns their ids) and index them for search.
+
+    On SQLite the per-row trigger costs about three times the insert (FTS5 prefers many rows
+    per statement): it is dropped for `insert()`, the new rows are indexed with one statement
+    per batch, and it is created again. This must run inside a transaction: nobody else sees
+    the table without its trigger, and a rollback restores it. PostgreSQL's index needs nothing.
+    """
+    if connection.vendor != "sqlite":
+        return insert()
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_actors_indexed_in_bulk must run inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        ids = insert()
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            cursor.execute(_FTS_INDEX_IDS_SQL.format(", ".join(["%s"] * len(part))), part)
+        cursor.execute(FTS_INSERT_TRIGGER_SQL)
+    return ids
+
+
 def parse_territory(value: str) -> tuple[str, str] | None:
     """("department", "42") from "department:42"; None when empty. ValueError when malformed."""
     if not value:
