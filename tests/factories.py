@@ -4,6 +4,8 @@ Tenant-owned rows are created outside any django-scopes scope, so `TenantFactory
 guard for the creation only; the code under test still runs with the guard on.
 """
 
+import datetime
+
 import factory
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -144,3 +146,73 @@ class RelationFactory(TenantFactory):
     relation_type = factory.SubFactory(
         RelationTypeFactory, workspace=factory.SelfAttribute("..workspace")
     )
+
+
+# --- impact --------------------------------------------------------------------------------
+
+
+class BreakdownDimensionFactory(TenantFactory):
+    class Meta:
+        model = "impact.BreakdownDimension"
+
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+
+
+class BreakdownCategoryFactory(TenantFactory):
+    class Meta:
+        model = "impact.BreakdownCategory"
+
+    dimension = factory.SubFactory(
+        BreakdownDimensionFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    name = factory.Sequence(lambda n: f"Catégorie {n}")
+
+
+class IndicatorFactory(TenantFactory):
+    class Meta:
+        model = "impact.Indicator"
+
+    code = factory.Sequence(lambda n: f"IND-{n:03d}")
+    name = factory.Sequence(lambda n: f"Personnes accompagnées {n}")
+    unit = "personnes"
+    kind = "quantitative"
+    aggregation = "sum"
+    frequency = "quarter"
+
+
+class TrackedIndicatorFactory(TenantFactory):
+    """The indicator followed for the workspace itself, unless a subject is given."""
+
+    class Meta:
+        model = "impact.TrackedIndicator"
+
+    indicator = factory.SubFactory(IndicatorFactory, workspace=factory.SelfAttribute("..workspace"))
+    subject_kind = "workspace"
+    subject_id = None
+
+
+class TargetFactory(TenantFactory):
+    class Meta:
+        model = "impact.Target"
+
+    tracked = factory.SubFactory(
+        TrackedIndicatorFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    indicator = factory.SelfAttribute("tracked.indicator")
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 3, 31)
+    value = 100
+
+
+class MeasurementFactory(TenantFactory):
+    class Meta:
+        model = "impact.Measurement"
+
+    tracked = factory.SubFactory(
+        TrackedIndicatorFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    indicator = factory.SelfAttribute("tracked.indicator")
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 3, 31)
+    value = 80
+    narrative = "Trimestre conforme au prévisionnel."

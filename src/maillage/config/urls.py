@@ -17,6 +17,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/api-tokens/", include("maillage.api.urls")),
     path("w/<slug:workspace_slug>/imports/", include("maillage.core.imports.urls")),
     path("w/<slug:workspace_slug>/ecosystem/", include("maillage.ecosystem.urls")),
+    path("w/<slug:workspace_slug>/impact/", include("maillage.impact.urls")),
     path("catalogue/", include("maillage.ecosystem.public_urls")),
     path("", include("maillage.workspaces.urls")),
 ]

@@ -31,6 +31,44 @@ SDG_GOALS: dict[int, str] = {
     17: _("Partnerships for the goals"),
 }
 
+# The official colours of the goals' icons (UN Department of Global Communications guidelines).
+SDG_COLOURS: dict[int, str] = {
+    1: "#E5243B",
+    2: "#DDA63A",
+    3: "#4C9F38",
+    4: "#C5192D",
+    5: "#FF3A21",
+    6: "#26BDE2",
+    7: "#FCC30B",
+    8: "#A21942",
+    9: "#FD6925",
+    10: "#DD1367",
+    11: "#FD9D24",
+    12: "#BF8B2E",
+    13: "#3F7E44",
+    14: "#0A97D9",
+    15: "#56C02B",
+    16: "#00689D",
+    17: "#19486A",
+}
+
+
+def _relative_luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def sdg_text_colour(number: int) -> str:
+    """White or black, whichever reads better on the goal's colour (WCAG contrast ratio)."""
+    luminance = _relative_luminance(SDG_COLOURS[number])
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return "#FFFFFF" if on_white >= on_black else "#000000"
+
+
 SDG_CHOICES = [(number, f"{number}. {label}") for number, label in SDG_GOALS.items()]
 
 

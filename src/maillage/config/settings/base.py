@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "maillage.workspaces",
     "maillage.api",
     "maillage.ecosystem",
+    "maillage.impact",
 ]
 
 MIDDLEWARE = [

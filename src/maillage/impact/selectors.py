@@ -1,0 +1,447 @@
+"""Reads of the impact module: readings from the database into `rollup`, and what pages,
+reports and the API show of an indicator (series per period, breakdowns, SDG contributions).
+
+Every function reads a bounded number of queries whatever the number of indicators, subjects
+or periods it covers (one per table), then combines in Python (`impact.rollup`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from maillage.core.money import format_decimal
+from maillage.core.sdg import SDG_GOALS, filter_by_goal
+
+from . import periods, rollup, subjects
+from .models import (
+    Frequency,
+    Indicator,
+    Measurement,
+    MeasurementBreakdown,
+    Target,
+    TrackedIndicator,
+)
+from .rollup import Reading, Result
+
+SubjectKey = tuple[str, int | None]
+
+
+# --- formatting --------------------------------------------------------------------------
+
+
+def format_value(value: Decimal | None, indicator: Indicator, *, unit: bool = True) -> str:
+    """ "1 234 people", "75,5 %" in the active language; "—" when there is no value."""
+    if value is None:
+        return "—"
+    text = format_decimal(value, indicator.decimal_places)
+    shown = indicator.display_unit if unit else ""
+    return f"{text}\u00a0{shown}" if shown else text
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def indicators_for_list(workspace, *, include_archived: bool = False) -> QuerySet[Indicator]:
+    queryset = Indicator.objects.filter(workspace=workspace).annotate(
+        subject_count=Count("tracks", distinct=True)
+    )
+    if not include_archived:
+        queryset = queryset.filter(is_archived=False)
+    return queryset.order_by("code", "id")
+
+
+def filter_indicators(
+    queryset: QuerySet[Indicator],
+    *,
+    query: str = "",
+    sdg: int | None = None,
+    kind: str = "",
+    subject: SubjectKey | None = None,
+) -> QuerySet[Indicator]:
+    if query:
+        queryset = queryset.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(definition__icontains=query)
+        )
+    if sdg:
+        queryset = filter_by_goal(queryset, "sdg_goals", sdg)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if subject is not None:
+        queryset = queryset.filter(
+            tracks__subject_kind=subject[0], tracks__subject_id=subject[1]
+        ).distinct()
+    return queryset
+
+
+# --- readings ------------------------------------------------------------------------------
+
+
+def _subject_filter(subject_keys: Iterable[SubjectKey] | None) -> Q:
+    if subject_keys is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for kind, pk in subject_keys:
+        condition |= Q(tracked__subject_kind=kind, tracked__subject_id=pk)
+    return condition
+
+
+def _ref(kind: str, pk: int | None) -> str:
+    return kind if pk is None else f"{kind}:{pk}"
+
+
+def measurement_readings(
+    indicator_ids: Iterable[int],
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+    until: date | None = None,
+) -> dict[int, list[Reading]]:
+    """Each indicator's measurements as readings (one query)."""
+    rows = Measurement.objects.filter(indicator_id__in=list(indicator_ids))
+    rows = rows.filter(_subject_filter(subject_keys))
+    if until is not None:
+        rows = rows.filter(period_end__lte=until)
+    found: dict[int, list[Reading]] = defaultdict(list)
+    for (
+        indicator_id,
+        kind,
+        pk,
+        start,
+        end,
+        value,
+        numerator,
+        denominator,
+        order,
+    ) in rows.values_list(
+        "indicator_id",
+        "tracked__subject_kind",
+        "tracked__subject_id",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "id",
+    ):
+        found[indicator_id].append(
+            Reading(_ref(kind, pk), start, end, value, numerator, denominator, order)
+        )
+    return found
+
+
+def target_readings(
+    indicator_ids: Iterable[int],
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+    until: date | None = None,
+) -> dict[int, list[Reading]]:
+    """Each indicator's targets as readings (one query)."""
+    rows = Target.objects.filter(indicator_id__in=list(indicator_ids), value__isnull=False)
+    rows = rows.filter(_subject_filter(subject_keys))
+    if until is not None:
+        rows = rows.filter(period_end__lte=until)
+    found: dict[int, list[Reading]] = defaultdict(list)
+    for indicator_id, kind, pk, start, end, value, order in rows.values_list(
+        "indicator_id",
+        "tracked__subject_kind",
+        "tracked__subject_id",
+        "period_start",
+        "period_end",
+        "value",
+        "id",
+    ):
+        found[indicator_id].append(Reading(_ref(kind, pk), start, end, value, order=order))
+    return found
+
+
+# --- one figure per indicator over a range ---------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """An indicator's figure over a range, with its target and how they compare."""
+
+    indicator: Indicator
+    actual: Result
+    target: Result
+    progress: rollup.Progress | None
+
+    @property
+    def actual_display(self) -> str:
+        return format_value(self.actual.value, self.indicator)
+
+    @property
+    def target_display(self) -> str:
+        return format_value(self.target.value, self.indicator)
+
+
+def summaries(
+    indicators: Sequence[Indicator],
+    start: date,
+    end: date,
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+) -> list[Summary]:
+    """The roll-up of each indicator over [start, end] (two queries for any number)."""
+    indicators = list(indicators)
+    ids = [i.pk for i in indicators]
+    keys = list(subject_keys) if subject_keys is not None else None
+    actuals = measurement_readings(ids, subject_keys=keys, until=end)
+    targets = target_readings(ids, subject_keys=keys, until=end)
+    found = []
+    for indicator in indicators:
+        percentage = indicator.ratio_as_percentage
+        actual = rollup.combine_range(
+            indicator.aggregation, actuals.get(indicator.pk, []), start, end, percentage=percentage
+        )
+        target = rollup.combine_range(
+            rollup.target_aggregation(indicator.aggregation),
+            targets.get(indicator.pk, []),
+            start,
+            end,
+        )
+        found.append(
+            Summary(
+                indicator,
+                actual,
+                target,
+                rollup.progress(actual.value, target.value, indicator.direction),
+            )
+        )
+    return found
+
+
+# --- series per period -----------------------------------------------------------------
+
+
+@dataclass
+class PeriodFigures:
+    start: date
+    end: date
+    label: str
+    key: str
+    actual: Result
+    target: Result
+    progress: rollup.Progress | None
+
+
+def indicator_periods(
+    indicator: Indicator, readings: Iterable[Reading], start: date | None, end: date | None
+) -> list[tuple[date, date]]:
+    """The periods to show: calendar periods between start and end (by default those of the
+    readings), or for a custom indicator the distinct periods of its readings."""
+    readings = list(readings)
+    if indicator.frequency == Frequency.CUSTOM:
+        found = sorted({(r.start, r.end) for r in readings})
+        return [
+            p for p in found if (start is None or p[1] >= start) and (end is None or p[1] <= end)
+        ]
+    if start is None or end is None:
+        if not readings:
+            return []
+        start = start or min(r.start for r in readings)
+        end = end or max(r.end for r in readings)
+    return periods.periods_between(indicator.frequency, start, end)
+
+
+def indicator_series(
+    indicator: Indicator,
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[PeriodFigures]:
+    """Actual and target of each period (the roll-up of the given subjects, or of all)."""
+    keys = list(subject_keys) if subject_keys is not None else None
+    actuals = measurement_readings([indicator.pk], subject_keys=keys).get(indicator.pk, [])
+    targets = target_readings([indicator.pk], subject_keys=keys).get(indicator.pk, [])
+    shown = indicator_periods(indicator, [*actuals, *targets], start, end)
+    percentage = indicator.ratio_as_percentage
+    actual_series = rollup.series(indicator.aggregation, actuals, shown, percentage=percentage)
+    target_series = rollup.series(rollup.target_aggregation(indicator.aggregation), targets, shown)
+    return [
+        PeriodFigures(
+            period_start,
+            period_end,
+            periods.period_label(indicator.frequency, period_start, period_end),
+            periods.period_key(indicator.frequency, period_start, period_end),
+            actual,
+            target,
+            rollup.progress(actual.value, target.value, indicator.direction),
+        )
+        for (period_start, period_end), actual, target in zip(
+            shown, actual_series, target_series, strict=True
+        )
+    ]
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+
+@dataclass
+class BreakdownRow:
+    category: object
+    result: Result
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.result.value
+
+
+@dataclass
+class DimensionFigures:
+    dimension: object
+    rows: list[BreakdownRow] = field(default_factory=list)
+
+
+def breakdown_figures(
+    indicator: Indicator,
+    start: date,
+    end: date,
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+) -> list[DimensionFigures]:
+    """Each dimension's categories, combined over [start, end] like the indicator's values."""
+    dimensions = list(indicator.dimensions.prefetch_related("categories"))
+    if not dimensions:
+        return []
+    rows = MeasurementBreakdown.objects.filter(
+        measurement__indicator=indicator, category__dimension__in=dimensions
+    )
+    if subject_keys is not None:
+        condition = Q(pk__in=[])
+        for kind, pk in subject_keys:
+            condition |= Q(
+                measurement__tracked__subject_kind=kind, measurement__tracked__subject_id=pk
+            )
+        rows = rows.filter(condition)
+    rows = rows.filter(measurement__period_end__lte=end)
+    by_category: dict[int, list[Reading]] = defaultdict(list)
+    for category_id, kind, pk, period_start, period_end, value, order in rows.values_list(
+        "category_id",
+        "measurement__tracked__subject_kind",
+        "measurement__tracked__subject_id",
+        "measurement__period_start",
+        "measurement__period_end",
+        "value",
+        "measurement_id",
+    ):
+        by_category[category_id].append(
+            Reading(_ref(kind, pk), period_start, period_end, value, order=order)
+        )
+    aggregation = indicator.aggregation
+    return [
+        DimensionFigures(
+            dimension,
+            [
+                BreakdownRow(
+                    category,
+                    rollup.combine_range(aggregation, by_category.get(category.pk, []), start, end),
+                )
+                for category in dimension.categories.all()
+            ],
+        )
+        for dimension in dimensions
+    ]
+
+
+# --- subjects ----------------------------------------------------------------------------
+
+
+def tracked_with_subjects(indicator: Indicator) -> list[tuple[TrackedIndicator, subjects.Subject]]:
+    """The subjects an indicator is followed for, with their names (one query per kind)."""
+    tracks = list(
+        TrackedIndicator.objects.filter(indicator=indicator).annotate(
+            measurement_count=Count("measurements", distinct=True)
+        )
+    )
+    resolved = subjects.resolve_many(
+        indicator.workspace, [(t.subject_kind, t.subject_id) for t in tracks]
+    )
+    found = []
+    for tracked in tracks:
+        subject = resolved.get((tracked.subject_kind, tracked.subject_id))
+        if subject is None:  # its object was deleted
+            subject = subjects.Subject(tracked.subject_kind, tracked.subject_id, "?")
+        found.append((tracked, subject))
+    workspace_first = sorted(found, key=lambda pair: (pair[1].id is not None, pair[1].label))
+    return workspace_first
+
+
+def measurements_for_indicator(indicator: Indicator) -> QuerySet[Measurement]:
+    return (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("tracked", "measured_by")
+        .prefetch_related("breakdowns__category")
+        .order_by("-period_end", "-period_start", "tracked__subject_kind", "tracked__subject_id")
+    )
+
+
+def qualitative_readings(
+    indicator: Indicator, start: date, end: date
+) -> list[tuple[subjects.Subject, Measurement]]:
+    """The observations of a qualitative indicator over the range, newest first."""
+    measurements = list(
+        Measurement.objects.filter(indicator=indicator, period_end__gte=start, period_end__lte=end)
+        .select_related("tracked")
+        .order_by("-period_end", "-id")
+    )
+    resolved = subjects.resolve_many(
+        indicator.workspace,
+        [(m.tracked.subject_kind, m.tracked.subject_id) for m in measurements],
+    )
+    return [
+        (
+            resolved.get(
+                (m.tracked.subject_kind, m.tracked.subject_id),
+                subjects.Subject(m.tracked.subject_kind, m.tracked.subject_id, "?"),
+            ),
+            m,
+        )
+        for m in measurements
+    ]
+
+
+# --- SDG --------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalContribution:
+    number: int
+    name: str
+    indicators: list[Summary] = field(default_factory=list)
+    targets: dict = field(default_factory=dict)  # SdgTarget -> [Summary]
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for s in self.indicators if s.progress and s.progress.status == "met")
+
+
+def sdg_contributions(workspace, start: date, end: date) -> list[GoalContribution]:
+    """For each of the 17 goals, the workspace's indicators linked to it (directly or through a
+    target) with their roll-up over [start, end]."""
+    indicators = list(
+        Indicator.objects.filter(workspace=workspace, is_archived=False)
+        .exclude(sdg_goals=0)
+        .prefetch_related("sdg_targets")
+        .order_by("code", "id")
+    )
+    found = {number: GoalContribution(number, str(name)) for number, name in SDG_GOALS.items()}
+    for summary in summaries(indicators, start, end):
+        indicator = summary.indicator
+        for goal in indicator.sdg_list:
+            found[goal].indicators.append(summary)
+        for target in indicator.sdg_targets.all():
+            found[target.goal].targets.setdefault(target, []).append(summary)
+    for contribution in found.values():
+        contribution.targets = dict(
+            sorted(contribution.targets.items(), key=lambda item: item[0].position)
+        )
+    return list(found.values())

@@ -1,0 +1,3 @@
+"""(being written this session)"""
+
+urlpatterns: list = []
