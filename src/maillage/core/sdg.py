@@ -9,6 +9,7 @@ filter on one goal is a single bitwise test on either database.
 from collections.abc import Iterable
 
 from django.db.models import F, Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 SDG_GOALS: dict[int, str] = {
@@ -69,7 +70,8 @@ def sdg_text_colour(number: int) -> str:
     return "#FFFFFF" if on_white >= on_black else "#000000"
 
 
-SDG_CHOICES = [(number, f"{number}. {label}") for number, label in SDG_GOALS.items()]
+# Lazy labels: read in the language of each request, not the one active at import time.
+SDG_CHOICES = [(number, format_lazy("{}. {}", number, label)) for number, label in SDG_GOALS.items()]
 
 
 def sdg_label(number: int) -> str:
