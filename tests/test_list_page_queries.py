@@ -92,6 +92,30 @@ def _add_tokens(workspace, owner, n):
         make_token(MembershipFactory(workspace=workspace))
 
 
+def _add_indicators(workspace, owner, n):
+    """Indicators with SDG goals, a breakdown dimension, targets and measurements of the year."""
+    from tests.factories import (
+        BreakdownCategoryFactory,
+        IndicatorFactory,
+        MeasurementFactory,
+        TargetFactory,
+        TrackedIndicatorFactory,
+    )
+
+    category = BreakdownCategoryFactory(workspace=workspace)
+    today = date.today()
+    start, end = date(today.year, 1, 1), date(today.year, 3, 31)
+    for i in range(n):
+        indicator = IndicatorFactory(
+            workspace=workspace, sdg_goals=1 << (i % 17 + 1), aggregation="sum"
+        )
+        with scopes_disabled():
+            indicator.dimensions.add(category.dimension)
+        tracked = TrackedIndicatorFactory(workspace=workspace, indicator=indicator)
+        TargetFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
+        MeasurementFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
+
+
 LIST_PAGES = {
     "workspaces:members": _add_members,
     "workspaces:dashboard": _add_events,
@@ -106,6 +130,8 @@ LIST_PAGES = {
     "ecosystem:matrices": _add_mapped_network,
     "ecosystem:graph": _add_mapped_network,
     "ecosystem:map": _add_mapped_network,
+    "impact:home": _add_indicators,
+    "impact:dimensions": _add_indicators,
 }
 
 

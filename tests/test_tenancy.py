@@ -18,12 +18,15 @@ from tests.conftest import client_for
 from tests.factories import (
     ActorFactory,
     AudienceFactory,
+    BreakdownCategoryFactory,
     ContactFactory,
     ImportJobFactory,
     InvitationFactory,
+    MeasurementFactory,
     MembershipFactory,
     RelationFactory,
     RelationTypeFactory,
+    TargetFactory,
     ThemeFactory,
     WorkspaceFactory,
 )
@@ -76,7 +79,21 @@ def _objects(workspace):
             "theme": ThemeFactory(workspace=workspace),
             "audience": AudienceFactory(workspace=workspace),
             "relation_type": RelationTypeFactory(workspace=workspace),
+            **_impact_objects(workspace),
         }
+
+
+def _impact_objects(workspace):
+    measurement = MeasurementFactory(workspace=workspace, evidence_file="impact/x/proof.pdf")
+    category = BreakdownCategoryFactory(workspace=workspace)
+    return {
+        "indicator": measurement.indicator,
+        "tracked": measurement.tracked,
+        "target": TargetFactory(workspace=workspace, tracked=measurement.tracked),
+        "measurement": measurement,
+        "dimension": category.dimension,
+        "category": category,
+    }
 
 
 # For each workspace route: its URL arguments other than workspace_slug, from `_objects`.
@@ -136,6 +153,24 @@ ROUTE_OBJECTS = {
     "ecosystem:export_xlsx": {},
     "ecosystem:export_data_inclusion": {},
     "ecosystem:export_hsds": {},
+    # impact: indicators, targets, measurements, breakdowns
+    "impact:home": {},
+    "impact:indicator_create": {},
+    "impact:indicator": {"pk": "indicator"},
+    "impact:indicator_edit": {"pk": "indicator"},
+    "impact:indicator_delete": {"pk": "indicator"},
+    "impact:indicator_follow": {"pk": "indicator"},
+    "impact:tracked_remove": {"pk": "tracked"},
+    "impact:target_create": {"pk": "tracked"},
+    "impact:target_edit": {"pk": "target"},
+    "impact:measurement_create": {"pk": "tracked"},
+    "impact:measurement_edit": {"pk": "measurement"},
+    "impact:evidence": {"pk": "measurement"},
+    "impact:dimensions": {},
+    "impact:dimension_create": {},
+    "impact:dimension_edit": {"pk": "dimension"},
+    "impact:category_create": {"pk": "dimension"},
+    "impact:category_edit": {"pk": "category"},
 }
 
 

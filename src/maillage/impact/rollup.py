@@ -40,11 +40,11 @@ class Reading:
     denominator: Decimal | None = None
     order: int = 0  # among readings of the same period, a higher order is more recent
 
-    @property
-    def counts(self) -> bool:
-        return self.value is not None or (
-            self.numerator is not None and self.denominator is not None
-        )
+    def counts(self, aggregation: str) -> bool:
+        """Whether it carries a figure: numerator and denominator for a ratio, else a value."""
+        if aggregation == Aggregation.RATIO:
+            return self.numerator is not None and self.denominator is not None
+        return self.value is not None
 
     @property
     def recency(self) -> tuple:
@@ -91,8 +91,8 @@ def _latest_per_subject(readings: Iterable[Reading]) -> list[Reading]:
 def combine(aggregation: str, readings: Iterable[Reading], *, percentage: bool = False) -> Result:
     """Combine readings (any subjects, any periods) into one figure."""
     readings = list(readings)
-    not_measured = sum(1 for r in readings if not r.counts)
-    counted = [r for r in readings if r.counts]
+    counted = [r for r in readings if r.counts(aggregation)]
+    not_measured = len(readings) - len(counted)
     if aggregation == Aggregation.CUMULATIVE:
         counted = _latest_per_subject(counted)
     if not counted:
@@ -106,13 +106,9 @@ def combine(aggregation: str, readings: Iterable[Reading], *, percentage: bool =
     elif aggregation == Aggregation.LATEST:
         value = max(counted, key=lambda r: r.recency).value
     elif aggregation == Aggregation.RATIO:
-        with_parts = [r for r in counted if r.numerator is not None and r.denominator is not None]
-        if not with_parts:
-            return Result(value=None, not_measured=not_measured)
-        numerator = sum((r.numerator for r in with_parts), Decimal(0))
-        denominator = sum((r.denominator for r in with_parts), Decimal(0))
+        numerator = sum((r.numerator for r in counted), Decimal(0))
+        denominator = sum((r.denominator for r in counted), Decimal(0))
         value = _ratio(numerator, denominator, percentage)
-        counted = with_parts
     else:
         raise ValueError(f"Unknown aggregation {aggregation!r}")
     return Result(
