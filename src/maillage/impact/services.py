@@ -225,6 +225,14 @@ def _normalise_indicator(fields: dict) -> None:
         )
 
 
+def _check_code_free(workspace, code: str, exclude_pk=None) -> None:
+    taken = Indicator.objects.filter(workspace=workspace, code__iexact=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if code and taken.exists():
+        raise ValidationError({"code": _("Another indicator already has this code.")})
+
+
 def indicator_create(
     *,
     workspace,
@@ -240,6 +248,7 @@ def indicator_create(
     _normalise_indicator(fields)
     if not fields.get("code"):
         fields["code"] = _unique_code(workspace, fields.get("name", ""))
+    _check_code_free(workspace, fields["code"])
     extra, related = _related(
         workspace, sdg_goals=sdg_goals, sdg_targets=sdg_targets, dimensions=dimensions
     )
@@ -266,6 +275,8 @@ def indicator_update(
     **changes,
 ) -> Indicator:
     _normalise_indicator(changes)
+    if changes.get("code"):
+        _check_code_free(indicator.workspace, changes["code"], exclude_pk=indicator.pk)
     kind = changes.get("kind", indicator.kind)
     aggregation = changes.get("aggregation", indicator.aggregation)
     if kind == Kind.QUALITATIVE:
