@@ -164,7 +164,9 @@ class TrackForm(forms.Form):
 class PeriodFormMixin:
     """A period chosen from a list (month, quarter, year) or typed as two dates (custom)."""
 
-    def setup_period(self, indicator: Indicator, instance=None):
+    def setup_period(self, indicator: Indicator, instance=None, taken=frozenset()):
+        """`taken`: the periods already recorded, said in the list; the default period is the
+        latest past one not yet recorded."""
         self.indicator = indicator
         if indicator.frequency == Frequency.CUSTOM:
             self.fields["period_start"] = forms.DateField(
@@ -187,12 +189,14 @@ class PeriodFormMixin:
             current = (instance.period_start, instance.period_end)
             if current not in choices:
                 choices.append(current)
+        recorded = _(" (already recorded)")
         self.fields["period"] = forms.ChoiceField(
             label=gettext_lazy("Period"),
             choices=[
                 (
                     periods.period_key(indicator.frequency, start, end),
-                    periods.period_label(indicator.frequency, start, end),
+                    periods.period_label(indicator.frequency, start, end)
+                    + (recorded if (start, end) in taken else ""),
                 )
                 for start, end in reversed(choices)
             ],
@@ -202,15 +206,9 @@ class PeriodFormMixin:
                 indicator.frequency, instance.period_start, instance.period_end
             )
         else:
-            previous = date.fromordinal(
-                periods.period_of(indicator.frequency, today)[0].toordinal() - 1
-            )
-            self.initial.setdefault(
-                "period",
-                periods.period_key(
-                    indicator.frequency, *periods.period_of(indicator.frequency, previous)
-                ),
-            )
+            past = [p for p in reversed(choices) if p[1] < today]
+            free = next((p for p in past if p not in taken), past[0] if past else choices[-1])
+            self.initial.setdefault("period", periods.period_key(indicator.frequency, *free))
 
     def period(self) -> tuple[date, date]:
         if "period" in self.cleaned_data:
@@ -229,9 +227,9 @@ class TargetForm(PeriodFormMixin, VersionedModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args, indicator: Indicator, taken=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_period(indicator, self.instance)
+        self.setup_period(indicator, self.instance, taken)
         if indicator.is_quantitative:
             del self.fields["text"]
             self.fields["value"].unit = indicator.display_unit
@@ -271,6 +269,7 @@ class MeasurementForm(PeriodFormMixin, VersionedModelForm):
     evidence_file = forms.FileField(
         label=gettext_lazy("Evidence (file)"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
         help_text=gettext_lazy("PDF, image, office document, CSV or text; 10 MB at most."),
     )
     remove_evidence = forms.BooleanField(label=gettext_lazy("Remove the file"), required=False)
@@ -291,9 +290,9 @@ class MeasurementForm(PeriodFormMixin, VersionedModelForm):
             "measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args, indicator: Indicator, taken=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_period(indicator, self.instance)
+        self.setup_period(indicator, self.instance, taken)
         if self.instance.pk:  # another period is another measurement
             for name in ("period", "period_start", "period_end"):
                 self.fields.pop(name, None)
@@ -313,6 +312,7 @@ class MeasurementForm(PeriodFormMixin, VersionedModelForm):
         if not self.instance.evidence_file:
             del self.fields["remove_evidence"]
         self.fields["measured_on"].required = False
+        self.fields["measured_on"].help_text = gettext_lazy("Empty: today.")
         self.category_fields: list[tuple[BreakdownDimension, list[str]]] = []
         if indicator.is_quantitative and not indicator.is_ratio:
             current = {}
@@ -340,9 +340,30 @@ class MeasurementForm(PeriodFormMixin, VersionedModelForm):
             (dimension, [self[name] for name in names]) for dimension, names in self.category_fields
         ]
 
-    def main_fields(self):
-        skip = {name for _dimension, names in self.category_fields for name in names}
-        return [field for field in self.visible_fields() if field.name not in skip]
+    FIGURE_FIELDS = (
+        "period",
+        "period_start",
+        "period_end",
+        "not_measured",
+        "value",
+        "numerator",
+        "denominator",
+        "text_value",
+    )
+    CONTEXT_FIELDS = (
+        "narrative",
+        "evidence_url",
+        "evidence_file",
+        "remove_evidence",
+        "measured_on",
+    )
+
+    def figure_fields(self):
+        """What was measured: shown first, then the breakdowns, then `context_fields`."""
+        return [self[name] for name in self.FIGURE_FIELDS if name in self.fields]
+
+    def context_fields(self):
+        return [self[name] for name in self.CONTEXT_FIELDS if name in self.fields]
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")

@@ -50,10 +50,19 @@ class Aggregation(models.TextChoices):
 
     SUM = "sum", _("Sum (a flow: people reached this period)")
     AVERAGE = "average", _("Average (a score, a level)")
-    LATEST = "latest", _("Latest value (the most recent reading wins)")
-    CUMULATIVE = "cumulative", _("Cumulative (a running total since the start)")
+    LATEST = "latest", _("Latest value (the most recent reading wins, whichever subject)")
+    CUMULATIVE = "cumulative", _("Cumulative or stock (each subject’s latest total, added up)")
     RATIO = "ratio", _("Ratio (numerator ÷ denominator)")
 
+
+#: The aggregations' names alone, for tables.
+AGGREGATION_SHORT = {
+    Aggregation.SUM: _("Sum"),
+    Aggregation.AVERAGE: _("Average"),
+    Aggregation.LATEST: _("Latest value"),
+    Aggregation.CUMULATIVE: _("Cumulative"),
+    Aggregation.RATIO: _("Ratio"),
+}
 
 #: Aggregations whose breakdown values must add up to the total.
 ADDITIVE = frozenset({Aggregation.SUM, Aggregation.CUMULATIVE})
@@ -255,6 +264,10 @@ class Indicator(TenantModel):
             errors["decimal_places"] = _("At most 4 decimal places.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def aggregation_short(self) -> str:
+        return AGGREGATION_SHORT[self.aggregation]
 
     @property
     def is_quantitative(self) -> bool:

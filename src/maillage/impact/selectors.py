@@ -14,14 +14,16 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from maillage.core.money import format_decimal
-from maillage.core.sdg import SDG_GOALS, filter_by_goal
+from maillage.core.sdg import SDG_GOALS, filter_by_goal, sdg_label
 
 from . import periods, rollup, subjects
 from .models import (
+    BreakdownDimension,
     Frequency,
     Indicator,
     Measurement,
     MeasurementBreakdown,
+    SdgTarget,
     Target,
     TrackedIndicator,
 )
@@ -168,6 +170,12 @@ class Summary:
     actual: Result
     target: Result
     progress: rollup.Progress | None
+    #: The target is that of the periods up to the last one measured (a year's figure to
+    #: date is compared with the year's target to date): the end of that range, or None.
+    target_until: date | None = None
+    #: Qualitative indicators: the latest observation of the range, and how many there are.
+    latest_text: str = ""
+    observations: int = 0
 
     @property
     def actual_display(self) -> str:
@@ -191,17 +199,60 @@ def summaries(
     keys = list(subject_keys) if subject_keys is not None else None
     actuals = measurement_readings(ids, subject_keys=keys, until=end)
     targets = target_readings(ids, subject_keys=keys, until=end)
+    found = summaries_from_readings(indicators, actuals, targets, start, end)
+    qualitative = [i.pk for i in indicators if not i.is_quantitative]
+    if qualitative:
+        observations = _observations(qualitative, start, end, keys)
+        for summary in found:
+            texts = observations.get(summary.indicator.pk, [])
+            summary.latest_text = texts[0] if texts else ""
+            summary.observations = len(texts)
+    return found
+
+
+def _observations(indicator_ids, start, end, subject_keys) -> dict[int, list[str]]:
+    """The texts of qualitative measurements in [start, end], newest first (one query)."""
+    rows = Measurement.objects.filter(
+        indicator_id__in=indicator_ids,
+        status=Measurement.Status.MEASURED,
+        period_end__gte=start,
+        period_end__lte=end,
+    ).filter(_subject_filter(subject_keys))
+    found: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, text in rows.order_by("-period_end", "-id").values_list(
+        "indicator_id", "text_value"
+    ):
+        found[indicator_id].append(text)
+    return found
+
+
+def summaries_from_readings(
+    indicators: Sequence[Indicator],
+    actuals: dict[int, list[Reading]],
+    targets: dict[int, list[Reading]],
+    start: date,
+    end: date,
+) -> list[Summary]:
+    """`summaries` from readings already read (by indicator id, up to `end` at least)."""
     found = []
     for indicator in indicators:
         percentage = indicator.ratio_as_percentage
         actual = rollup.combine_range(
             indicator.aggregation, actuals.get(indicator.pk, []), start, end, percentage=percentage
         )
+        measured = [
+            r.end
+            for r in rollup.in_range(
+                indicator.aggregation, actuals.get(indicator.pk, []), start, end
+            )
+            if r.counts(indicator.aggregation) and r.end >= start
+        ]
+        until = max(measured) if measured else None
         target = rollup.combine_range(
             rollup.target_aggregation(indicator.aggregation),
             targets.get(indicator.pk, []),
             start,
-            end,
+            until or end,
         )
         found.append(
             Summary(
@@ -209,6 +260,7 @@ def summaries(
                 actual,
                 target,
                 rollup.progress(actual.value, target.value, indicator.direction),
+                target_until=until if until and until < end else None,
             )
         )
     return found
@@ -258,6 +310,18 @@ def indicator_series(
     keys = list(subject_keys) if subject_keys is not None else None
     actuals = measurement_readings([indicator.pk], subject_keys=keys).get(indicator.pk, [])
     targets = target_readings([indicator.pk], subject_keys=keys).get(indicator.pk, [])
+    return series_from_readings(indicator, actuals, targets, start, end)
+
+
+def series_from_readings(
+    indicator: Indicator,
+    actuals: Sequence[Reading],
+    targets: Sequence[Reading],
+    start: date | None,
+    end: date | None,
+) -> list[PeriodFigures]:
+    """`indicator_series` from readings already read (reports read them for every indicator
+    at once)."""
     shown = indicator_periods(indicator, [*actuals, *targets], start, end)
     percentage = indicator.ratio_as_percentage
     actual_series = rollup.series(indicator.aggregation, actuals, shown, percentage=percentage)
@@ -305,11 +369,33 @@ def breakdown_figures(
     subject_keys: Iterable[SubjectKey] | None = None,
 ) -> list[DimensionFigures]:
     """Each dimension's categories, combined over [start, end] like the indicator's values."""
-    dimensions = list(indicator.dimensions.prefetch_related("categories"))
-    if not dimensions:
-        return []
+    return breakdowns_for([indicator], start, end, subject_keys=subject_keys).get(indicator.pk, [])
+
+
+def breakdowns_for(
+    indicators: Sequence[Indicator],
+    start: date,
+    end: date,
+    *,
+    subject_keys: Iterable[SubjectKey] | None = None,
+) -> dict[int, list[DimensionFigures]]:
+    """`breakdown_figures` of many indicators at once (four queries for any number), by
+    indicator id; an indicator without dimensions is left out."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    links = Indicator.dimensions.through.objects.filter(indicator_id__in=list(by_id))
+    dimension_ids: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, dimension_id in links.values_list("indicator_id", "breakdowndimension_id"):
+        dimension_ids[indicator_id].add(dimension_id)
+    if not dimension_ids:
+        return {}
+    dimensions = list(
+        BreakdownDimension.objects.filter(
+            pk__in={pk for pks in dimension_ids.values() for pk in pks}
+        ).prefetch_related("categories")
+    )
     rows = MeasurementBreakdown.objects.filter(
-        measurement__indicator=indicator, category__dimension__in=dimensions
+        measurement__indicator_id__in=list(dimension_ids),
+        category__dimension__in=dimensions,
     )
     if subject_keys is not None:
         condition = Q(pk__in=[])
@@ -319,8 +405,18 @@ def breakdown_figures(
             )
         rows = rows.filter(condition)
     rows = rows.filter(measurement__period_end__lte=end)
-    by_category: dict[int, list[Reading]] = defaultdict(list)
-    for category_id, kind, pk, period_start, period_end, value, order in rows.values_list(
+    by_category: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    for (
+        indicator_id,
+        category_id,
+        kind,
+        pk,
+        period_start,
+        period_end,
+        value,
+        order,
+    ) in rows.values_list(
+        "measurement__indicator_id",
         "category_id",
         "measurement__tracked__subject_kind",
         "measurement__tracked__subject_id",
@@ -329,23 +425,32 @@ def breakdown_figures(
         "value",
         "measurement_id",
     ):
-        by_category[category_id].append(
+        by_category[(indicator_id, category_id)].append(
             Reading(_ref(kind, pk), period_start, period_end, value, order=order)
         )
-    aggregation = indicator.aggregation
-    return [
-        DimensionFigures(
-            dimension,
-            [
-                BreakdownRow(
-                    category,
-                    rollup.combine_range(aggregation, by_category.get(category.pk, []), start, end),
-                )
-                for category in dimension.categories.all()
-            ],
-        )
-        for dimension in dimensions
-    ]
+    found = {}
+    for indicator_id, linked in dimension_ids.items():
+        aggregation = by_id[indicator_id].aggregation
+        found[indicator_id] = [
+            DimensionFigures(
+                dimension,
+                [
+                    BreakdownRow(
+                        category,
+                        rollup.combine_range(
+                            aggregation,
+                            by_category.get((indicator_id, category.pk), []),
+                            start,
+                            end,
+                        ),
+                    )
+                    for category in dimension.categories.all()
+                ],
+            )
+            for dimension in dimensions
+            if dimension.pk in linked
+        ]
+    return found
 
 
 # --- subjects ----------------------------------------------------------------------------
@@ -433,8 +538,14 @@ def sdg_contributions(workspace, start: date, end: date) -> list[GoalContributio
         .prefetch_related("sdg_targets")
         .order_by("code", "id")
     )
+    return goal_contributions(summaries(indicators, start, end))
+
+
+def goal_contributions(figures: Iterable[Summary]) -> list[GoalContribution]:
+    """The 17 goals with the summaries of the indicators linked to each (directly or through a
+    target; the indicators' `sdg_targets` prefetched)."""
     found = {number: GoalContribution(number, str(name)) for number, name in SDG_GOALS.items()}
-    for summary in summaries(indicators, start, end):
+    for summary in figures:
         indicator = summary.indicator
         for goal in indicator.sdg_list:
             found[goal].indicators.append(summary)
@@ -445,3 +556,13 @@ def sdg_contributions(workspace, start: date, end: date) -> list[GoalContributio
             sorted(contribution.targets.items(), key=lambda item: item[0].position)
         )
     return list(found.values())
+
+
+def sdg_target_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The SDG targets grouped by goal, for a select (one query), in the active language:
+    `[("1. No poverty", [("1.1", "1.1 By 2030, eradicate…"), …]), …]`. The values are the
+    targets' codes (their primary keys). Empty until `manage.py import_sdg` has loaded them."""
+    grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for target in SdgTarget.objects.order_by("goal", "position", "code"):
+        grouped[target.goal].append((target.code, f"{target.code} {target.title}"))
+    return [(sdg_label(goal), grouped[goal]) for goal in SDG_GOALS if goal in grouped]

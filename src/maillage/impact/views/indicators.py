@@ -18,9 +18,9 @@ from maillage.core.forms import add_service_error
 from maillage.core.sdg import SDG_CHOICES, SDG_COLOURS, sdg_label, sdg_text_colour
 from maillage.workspaces.access import get_in_workspace, require_member
 
-from .. import charts, selectors, services, subjects
+from .. import charts, periods, selectors, services, subjects
 from ..forms import IndicatorForm, TrackForm
-from ..models import Indicator, Kind, Measurement, TrackedIndicator
+from ..models import Frequency, Indicator, Kind, Measurement, TrackedIndicator
 
 PAGE_SIZE = 50
 
@@ -128,7 +128,15 @@ def indicator_detail(request, workspace_slug, pk):
     years = _years(request.workspace)
     year = _year(request, years)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    series = selectors.indicator_series(indicator, subject_keys=keys)
+    # The chart shows the year with the one before for context (every period up to the
+    # year's end when yearly or custom); the table, the year.
+    chart_from = (
+        date(year - 1, 1, 1)
+        if indicator.frequency in (Frequency.MONTH, Frequency.QUARTER)
+        else None
+    )
+    series = selectors.indicator_series(indicator, subject_keys=keys, start=chart_from, end=end)
+    year_series = [p for p in series if start <= p.end <= end]
     summary = selectors.summaries([indicator], start, end, subject_keys=keys)[0]
     breakdowns = selectors.breakdown_figures(indicator, start, end, subject_keys=keys)
     breakdown_charts = [
@@ -136,7 +144,9 @@ def indicator_detail(request, workspace_slug, pk):
         for dimension in breakdowns
         if (chart := charts.breakdown_chart(indicator, dimension, period_label=str(year)))
     ]
-    measurements = selectors.measurements_for_indicator(indicator)
+    measurements = selectors.measurements_for_indicator(indicator).filter(
+        period_end__gte=start, period_end__lte=end
+    )
     if chosen_tracked is not None:
         measurements = measurements.filter(tracked=chosen_tracked)
     page = Paginator(measurements, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -151,12 +161,19 @@ def indicator_detail(request, workspace_slug, pk):
             "year": year,
             "years": years,
             "summary": summary,
-            "series": series,
+            "series": year_series,
             "chart": charts.target_vs_actual(indicator, series),
             "breakdowns": breakdowns,
             "breakdown_charts": breakdown_charts,
             "page_obj": page,
-            "measurement_rows": [(m, labels.get(m.tracked_id)) for m in page.object_list],
+            "measurement_rows": [
+                (
+                    m,
+                    labels.get(m.tracked_id),
+                    periods.period_label(indicator.frequency, m.period_start, m.period_end),
+                )
+                for m in page.object_list
+            ],
             "goals": _goal_badges(indicator.sdg_list),
             "workspace_tracked": next(
                 (t for t, s in tracked_subjects if s.id is None and s.kind == subjects.WORKSPACE),

@@ -36,7 +36,12 @@ def _back(workspace_slug, tracked):
 def target_create(request, workspace_slug, pk):
     tracked = _tracked(request, pk)
     indicator = tracked.indicator
-    form = TargetForm(request.POST or None, indicator=indicator, initial={"version": 1})
+    form = TargetForm(
+        request.POST or None,
+        indicator=indicator,
+        initial={"version": 1},
+        taken=set(tracked.targets.values_list("period_start", "period_end")),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             target = services.target_save(
@@ -103,6 +108,7 @@ def measurement_create(request, workspace_slug, pk):
         request.FILES or None,
         indicator=tracked.indicator,
         initial={"version": 1},
+        taken=set(tracked.measurements.values_list("period_start", "period_end")),
     )
     if request.method == "POST" and form.is_valid():
         try:
