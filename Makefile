@@ -8,6 +8,8 @@ PORT ?= 8000
 # The PostgreSQL pass of the test suite; CI has a server with trust auth on 127.0.0.1:5432.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/maillage
 PYTEST_WORKERS ?= 2
+# The SDG targets and indicators (open-sdg translation files), loaded by `run` when present.
+SDG_DIR ?= ../shared/reference/sdg
 
 .PHONY: install run serve worker test test-sqlite test-postgres quality format messages bench clean
 
@@ -22,6 +24,7 @@ $(VENV)/.installed: pyproject.toml build-constraints.txt
 
 run: install
 	$(MANAGE) migrate --noinput
+	@if [ -d "$(SDG_DIR)" ]; then $(MANAGE) import_sdg "$(SDG_DIR)"; fi
 	$(MANAGE) seed_demo
 	@echo "Serving http://$(HOST):$(PORT) (background tasks: db_worker). Ctrl-C stops both."
 	@$(MANAGE) db_worker --no-startup-delay > var/worker.log 2>&1 & WORKER=$$!; \

@@ -116,6 +116,42 @@ def _add_indicators(workspace, owner, n):
         MeasurementFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
 
 
+def _add_sdg_indicators(workspace, owner, n):
+    """Indicators linked to SDG goals and targets, with targets and measurements of the year."""
+    from maillage.impact.models import SdgTarget
+    from tests.factories import (
+        IndicatorFactory,
+        MeasurementFactory,
+        TargetFactory,
+        TrackedIndicatorFactory,
+    )
+
+    sdg_targets = [
+        SdgTarget.objects.get_or_create(
+            code=f"{goal}.{part}",
+            defaults={
+                "goal": goal,
+                "position": position,
+                "title_fr": "Cible",
+                "title_en": "Target",
+            },
+        )[0]
+        for goal, part, position in [(1, "1", 1), (4, "4", 4), (8, "5", 5), (8, "a", 11)]
+    ]
+    today = date.today()
+    start, end = date(today.year, 1, 1), date(today.year, 3, 31)
+    for i in range(n):
+        target = sdg_targets[i % len(sdg_targets)]
+        indicator = IndicatorFactory(
+            workspace=workspace, sdg_goals=(1 << target.goal) | (1 << (i % 17 + 1))
+        )
+        with scopes_disabled():
+            indicator.sdg_targets.add(target)
+        tracked = TrackedIndicatorFactory(workspace=workspace, indicator=indicator)
+        TargetFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
+        MeasurementFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
+
+
 LIST_PAGES = {
     "workspaces:members": _add_members,
     "workspaces:dashboard": _add_events,
@@ -132,6 +168,7 @@ LIST_PAGES = {
     "ecosystem:map": _add_mapped_network,
     "impact:home": _add_indicators,
     "impact:dimensions": _add_indicators,
+    "impact:sdg": _add_sdg_indicators,
 }
 
 

@@ -171,6 +171,19 @@ ROUTE_OBJECTS = {
     "impact:dimension_edit": {"pk": "dimension"},
     "impact:category_create": {"pk": "dimension"},
     "impact:category_edit": {"pk": "category"},
+    # impact: exports
+    "impact:export_indicators_csv": {},
+    "impact:export_indicators_xlsx": {},
+    "impact:export_targets_csv": {},
+    "impact:export_targets_xlsx": {},
+    "impact:export_measurements_csv": {},
+    "impact:export_measurements_xlsx": {},
+    # impact: SDG
+    "impact:sdg": {},
+    # impact: reports
+    "impact:report": {},
+    "impact:report_docx": {},
+    "impact:report_pdf": {},
 }
 
 

@@ -182,3 +182,35 @@ def test_include_renders_figure_caption_and_table():
     assert f"15{NNBSP}500,50{NBSP}€" in html
     assert f"-250,75{NBSP}€" in html
     assert "—" in html
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_png_draws_the_same_chart_for_word(make):
+    from io import BytesIO
+
+    from PIL import Image
+
+    chart = make("Budget", CATEGORIES, SERIES, kind="money")
+    png = chart.png(dpi=50)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(BytesIO(png))
+    assert image.size == (400, 225)  # FIGURE_SIZE (8 × 4.5 in) at 50 dpi
+    assert chart.png(dpi=50) == png  # deterministic
+    assert len(chart.png(dpi=100)) > len(png)
+
+
+def test_png_keeps_the_language_the_chart_was_built_in():
+    series = {"Budget": [D("12000"), D("15000"), D("9000")]}
+    with translation.override("fr"):
+        french = bar_chart("Budget", CATEGORIES, series, kind="money")
+        french_png = french.png(dpi=40)
+    with translation.override("en"):
+        english = bar_chart("Budget", CATEGORIES, series, kind="money")
+        assert french.png(dpi=40) == french_png  # drawn in French under an English request
+        assert english.png(dpi=40) != french_png
+
+
+def test_png_needs_a_drawing():
+    chart = Chart(title="Hand-made", svg="<svg/>", table=bar_chart("x", [], {}).table, id="c")
+    with pytest.raises(ValueError, match="keeps no drawing"):
+        chart.png()

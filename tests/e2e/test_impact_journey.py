@@ -30,7 +30,9 @@ def test_define_target_measure_chart_and_pdf(new_page, transactional_db, setting
     page.goto(f"/w/{workspace.slug}/impact/")
     page.get_by_role("link", name="New indicator").click()
     page.get_by_label("Code", exact=True).fill("EMP-01")
-    page.get_by_role("textbox", name="Name", exact=True).fill("Personnes accompagnées vers l'emploi")
+    page.get_by_role("textbox", name="Name", exact=True).fill(
+        "Personnes accompagnées vers l'emploi"
+    )
     page.get_by_label("Unit", exact=True).fill("personnes")
     page.get_by_role("combobox", name="Measured", exact=True).select_option("quarter")
     page.get_by_role("checkbox", name="Gender", exact=True).check()

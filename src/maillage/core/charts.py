@@ -21,6 +21,9 @@ floats only to be drawn. Axis labels follow the active language ("1 000 €" / "
 Colours come from the Okabe-Ito palette (safe for colour-blind readers); lines also differ by
 marker. matplotlib is used through ``Figure`` objects only (never pyplot), under a lock, as
 matplotlib itself is not thread-safe.
+
+``chart.png(dpi=150)`` draws the same chart again as PNG bytes, by the same code and in the
+language it was built in, for documents that do not take SVG (Word).
 """
 
 import hashlib
@@ -30,12 +33,13 @@ import re
 import sys
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.etree import ElementTree
 
 import matplotlib
 from defusedxml.ElementTree import fromstring as parse_xml
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from maillage.core.money import format_decimal, format_euros, format_hours, to_decimal
@@ -105,11 +109,37 @@ class ChartTable:
 
 
 @dataclass(frozen=True)
+class Drawing:
+    """What a chart draws, kept so that it can be drawn again in another format (a PNG for
+    Word, which does not take SVG), in the language it was built in."""
+
+    chart_type: str
+    labels: tuple[str, ...]
+    data: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
+    kind: str
+    value_label: str
+    language: str | None
+
+    def draw(self, figure) -> None:
+        axes = figure.add_subplot()
+        data = dict(self.data)
+        _DRAWERS[self.chart_type](axes, list(self.labels), data)
+        _decorate(figure, axes, list(self.labels), data, self.kind, self.value_label)
+
+
+@dataclass(frozen=True)
 class Chart:
     title: str
     svg: str
     table: ChartTable
     id: str
+    drawing: Drawing | None = field(default=None, compare=False, repr=False)
+
+    def png(self, *, dpi: int = 150) -> bytes:
+        """The same chart as a PNG image (for DOCX documents), drawn by the same code."""
+        if self.drawing is None:
+            raise ValueError(f"Chart {self.id!r} keeps no drawing to render as PNG.")
+        return _render(self.drawing, "png", salt=self.id, dpi=dpi)
 
 
 def bar_chart(
@@ -201,15 +231,36 @@ def _chart(
         fingerprint = repr((chart_type, title, kind, str(value_label), table.headers, table.rows))
         chart_id = "chart-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:10]
     description = _describe(chart_type, len(labels), len(data))
-    with _RENDER_LOCK, matplotlib.rc_context({**_RC, "svg.hashsalt": chart_id}):
+    drawing = Drawing(
+        chart_type=chart_type,
+        labels=tuple(labels),
+        data=tuple(data.items()),
+        kind=kind,
+        value_label=str(value_label),
+        language=translation.get_language(),
+    )
+    raw = _render(drawing, "svg", salt=chart_id).decode()
+    svg = _accessible_svg(raw, chart_id, title, description)
+    return Chart(title=title, svg=svg, table=table, id=chart_id, drawing=drawing)
+
+
+def _render(drawing: Drawing, image_format: str, *, salt: str, dpi: int = 100) -> bytes:
+    """Draw under the lock, in the drawing's language: SVG text or PNG bytes."""
+    with (
+        _RENDER_LOCK,
+        matplotlib.rc_context({**_RC, "svg.hashsalt": salt}),
+        translation.override(drawing.language),
+    ):
         figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
-        axes = figure.add_subplot()
-        _DRAWERS[chart_type](axes, labels, data)
-        _decorate(figure, axes, labels, data, kind, str(value_label))
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = _accessible_svg(buffer.getvalue(), chart_id, title, description)
-    return Chart(title=title, svg=svg, table=table, id=chart_id)
+        drawing.draw(figure)
+        buffer = io.BytesIO()
+        if image_format == "svg":
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        else:
+            figure.savefig(
+                buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
+            )
+    return buffer.getvalue()
 
 
 def _describe(chart_type: str, categories: int, series: int) -> str:

@@ -71,7 +71,9 @@ def sdg_text_colour(number: int) -> str:
 
 
 # Lazy labels: read in the language of each request, not the one active at import time.
-SDG_CHOICES = [(number, format_lazy("{}. {}", number, label)) for number, label in SDG_GOALS.items()]
+SDG_CHOICES = [
+    (number, format_lazy("{}. {}", number, label)) for number, label in SDG_GOALS.items()
+]
 
 
 def sdg_label(number: int) -> str:

@@ -82,7 +82,7 @@ def filter_indicators(
 # --- readings ------------------------------------------------------------------------------
 
 
-def _subject_filter(subject_keys: Iterable[SubjectKey] | None) -> Q:
+def subject_filter(subject_keys: Iterable[SubjectKey] | None) -> Q:
     if subject_keys is None:
         return Q()
     condition = Q(pk__in=[])
@@ -103,7 +103,7 @@ def measurement_readings(
 ) -> dict[int, list[Reading]]:
     """Each indicator's measurements as readings (one query)."""
     rows = Measurement.objects.filter(indicator_id__in=list(indicator_ids))
-    rows = rows.filter(_subject_filter(subject_keys))
+    rows = rows.filter(subject_filter(subject_keys))
     if until is not None:
         rows = rows.filter(period_end__lte=until)
     found: dict[int, list[Reading]] = defaultdict(list)
@@ -142,7 +142,7 @@ def target_readings(
 ) -> dict[int, list[Reading]]:
     """Each indicator's targets as readings (one query)."""
     rows = Target.objects.filter(indicator_id__in=list(indicator_ids), value__isnull=False)
-    rows = rows.filter(_subject_filter(subject_keys))
+    rows = rows.filter(subject_filter(subject_keys))
     if until is not None:
         rows = rows.filter(period_end__lte=until)
     found: dict[int, list[Reading]] = defaultdict(list)
@@ -217,7 +217,7 @@ def _observations(indicator_ids, start, end, subject_keys) -> dict[int, list[str
         status=Measurement.Status.MEASURED,
         period_end__gte=start,
         period_end__lte=end,
-    ).filter(_subject_filter(subject_keys))
+    ).filter(subject_filter(subject_keys))
     found: dict[int, list[str]] = defaultdict(list)
     for indicator_id, text in rows.order_by("-period_end", "-id").values_list(
         "indicator_id", "text_value"
