@@ -16,7 +16,14 @@ from django_scopes import scopes_disabled
 from maillage.api.api import api
 from maillage.workspaces.models import Membership, Role
 from tests.api.helpers import bearer, make_token
-from tests.factories import ActorFactory, MembershipFactory, RelationFactory, WorkspaceFactory
+from tests.factories import (
+    ActorFactory,
+    MeasurementFactory,
+    MembershipFactory,
+    RelationFactory,
+    TargetFactory,
+    WorkspaceFactory,
+)
 from tests.routes import walk
 
 API_PREFIX = "/api/v1"
@@ -51,6 +58,29 @@ OPERATION_OBJECTS = {
     "get_matrix_profile": {},
     "get_matrix_profile_detailed": {},
     "get_matrix_mission": {},
+    # Impact (maillage/api/impact.py)
+    "list_indicators": {},
+    "create_indicator": {},
+    "get_indicator": {"indicator_id": "indicator"},
+    "replace_indicator": {"indicator_id": "indicator"},
+    "update_indicator": {"indicator_id": "indicator"},
+    "delete_indicator": {"indicator_id": "indicator"},
+    "list_indicator_subjects": {"indicator_id": "indicator"},
+    "add_indicator_subject": {"indicator_id": "indicator"},
+    "remove_indicator_subject": {"indicator_id": "indicator", "tracked_id": "tracked"},
+    "get_indicator_series": {"indicator_id": "indicator"},
+    "list_targets": {},
+    "set_target": {},
+    "get_target": {"target_id": "target"},
+    "update_target": {"target_id": "target"},
+    "delete_target": {"target_id": "target"},
+    "list_measurements": {},
+    "create_measurement": {},
+    "get_measurement": {"measurement_id": "measurement"},
+    "update_measurement": {"measurement_id": "measurement"},
+    "delete_measurement": {"measurement_id": "measurement"},
+    "list_breakdown_dimensions": {},
+    "list_sdg_targets": {},
 }
 
 
@@ -60,7 +90,18 @@ def _objects(workspace):
             "membership": MembershipFactory(workspace=workspace, role=Role.MEMBER),
             "actor": ActorFactory(workspace=workspace),
             "relation": RelationFactory(workspace=workspace),
+            **_impact_objects(workspace),
         }
+
+
+def _impact_objects(workspace):
+    measurement = MeasurementFactory(workspace=workspace)
+    return {
+        "indicator": measurement.indicator,
+        "tracked": measurement.tracked,
+        "measurement": measurement,
+        "target": TargetFactory(workspace=workspace, tracked=measurement.tracked),
+    }
 
 
 def _openapi_path(route: str) -> str:

@@ -10,7 +10,7 @@ Authentication, the workspace scope and the error format come with the API (see 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import ecosystem, workspaces
+from . import ecosystem, impact, workspaces
 from .auth import ApiTokenAuth, workspace_operation
 from .errors import install_exception_handlers
 
@@ -32,6 +32,7 @@ role there. Paths start with `/api/v1/w/{slug}/` where `slug` is the workspace's
 ROUTERS: list[tuple[str, Router]] = [
     ("", workspaces.router),
     ("", ecosystem.router),
+    ("", impact.router),
 ]
 
 
