@@ -10,6 +10,8 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from maillage.workspaces.initializers import register_initializer
 
+        from .personal_data import register_measurements
         from .services import breakdowns_ensure_defaults
 
+        register_measurements()
         register_initializer(breakdowns_ensure_defaults)
