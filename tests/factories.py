@@ -216,3 +216,15 @@ class MeasurementFactory(TenantFactory):
     period_end = datetime.date(2025, 3, 31)
     value = 80
     narrative = "Trimestre conforme au prévisionnel."
+
+
+class ReportJobFactory(TenantFactory):
+    class Meta:
+        model = "impact.ReportJob"
+
+    format = "pdf"
+    subject_ref = "workspace"
+    start = datetime.date(2025, 1, 1)
+    end = datetime.date(2025, 12, 31)
+    language = "fr"
+    created_by = factory.SubFactory(UserFactory)

@@ -26,6 +26,7 @@ from tests.factories import (
     MembershipFactory,
     RelationFactory,
     RelationTypeFactory,
+    ReportJobFactory,
     TargetFactory,
     ThemeFactory,
     WorkspaceFactory,
@@ -93,6 +94,12 @@ def _impact_objects(workspace):
         "measurement": measurement,
         "dimension": category.dimension,
         "category": category,
+        "report_job": ReportJobFactory(
+            workspace=workspace,
+            status="done",
+            file="impact/x/reports/report.pdf",
+            filename="rapport-impact-2025.pdf",
+        ),
     }
 
 
@@ -157,6 +164,7 @@ ROUTE_OBJECTS = {
     "impact:home": {},
     "impact:indicator_create": {},
     "impact:indicator": {"pk": "indicator"},
+    "impact:indicator_breakdowns": {"pk": "indicator"},
     "impact:indicator_edit": {"pk": "indicator"},
     "impact:indicator_delete": {"pk": "indicator"},
     "impact:indicator_follow": {"pk": "indicator"},
@@ -182,8 +190,10 @@ ROUTE_OBJECTS = {
     "impact:sdg": {},
     # impact: reports
     "impact:report": {},
-    "impact:report_docx": {},
-    "impact:report_pdf": {},
+    "impact:report_job_create": {},
+    "impact:report_job": {"pk": "report_job"},
+    "impact:report_job_progress": {"pk": "report_job"},
+    "impact:report_job_download": {"pk": "report_job"},
 }
 
 
@@ -282,6 +292,8 @@ def test_anonymous_is_sent_to_login(two_workspaces):
 GUEST_WRITABLE = {
     "api_tokens:create": "a guest creates read-only tokens for themself",
     "api_tokens:revoke": "a guest revokes only their own tokens (someone else's: 404)",
+    "impact:report_job_create": "a guest generates a document of what it may read; it writes "
+    "only its own job",
 }
 
 

@@ -280,7 +280,7 @@ def test_invalid_targets_are_422_naming_the_field(api, workspace, other_workspac
     assert locs(api.post("targets", {**base, "value": "N/A"})) == [["body", "payload", "value"]]
     assert locs(api.post("targets", {**base, "value": "1.23456"})) == [["body", "payload", "value"]]
     found = errors(api.post("targets", {**base, "period": "2025"}))
-    assert "measured quarterly" in found["period"]
+    assert "takes whole periods (quarterly" in found["period"]
     assert "is not a period" in errors(api.post("targets", {**base, "period": "Q9"}))["period"]
     assert list(errors(api.post("targets", {**base, "indicator": foreign.pk}))) == ["indicator"]
     assert errors(api.post("targets", {**base, "value": None})) == {

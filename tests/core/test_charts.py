@@ -214,3 +214,20 @@ def test_png_needs_a_drawing():
     chart = Chart(title="Hand-made", svg="<svg/>", table=bar_chart("x", [], {}).table, id="c")
     with pytest.raises(ValueError, match="keeps no drawing"):
         chart.png()
+
+
+def test_the_same_chart_is_drawn_once_then_read_from_the_cache(monkeypatch):
+    from django.core.cache import cache
+
+    from maillage.core import charts
+
+    cache.clear()
+    calls = []
+    render = charts._render
+    monkeypatch.setattr(charts, "_render", lambda *a, **k: calls.append(1) or render(*a, **k))
+    first = charts.bar_chart("Cached", ["a", "b"], {"x": [Decimal(1), Decimal(2)]})
+    second = charts.bar_chart("Cached", ["a", "b"], {"x": [Decimal(1), Decimal(2)]})
+    assert first.svg == second.svg
+    assert len(calls) == 1
+    charts.bar_chart("Cached", ["a", "b"], {"x": [Decimal(1), Decimal(3)]})
+    assert len(calls) == 2

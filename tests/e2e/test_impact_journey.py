@@ -1,6 +1,6 @@
 """The impact journey in a real browser, under the CSP: define an indicator with a breakdown,
 set a target, enter a measurement with its breakdown (a wrong sum refused first), see the chart
-and the figures, then download the impact report as PDF."""
+and the figures, then ask for the impact report as PDF and download it from its job's page."""
 
 import re
 from datetime import date
@@ -34,7 +34,7 @@ def test_define_target_measure_chart_and_pdf(new_page, transactional_db, setting
         "Personnes accompagnées vers l'emploi"
     )
     page.get_by_label("Unit", exact=True).fill("personnes")
-    page.get_by_role("combobox", name="Measured", exact=True).select_option("quarter")
+    page.get_by_role("combobox", name="Frequency", exact=True).select_option("quarter")
     page.get_by_role("checkbox", name="Gender", exact=True).check()
     page.get_by_role("checkbox", name=re.compile("^8\\. Decent work")).check()
     page.get_by_role("button", name="Save").click()
@@ -73,12 +73,19 @@ def test_define_target_measure_chart_and_pdf(new_page, transactional_db, setting
     expect(chart).to_be_visible()
     expect(page.locator("figure.chart figcaption").first).to_contain_text("target and actual")
     expect(page.get_by_text("Deux permanences de plus")).to_be_visible()
+    # The breakdown charts arrive after the page (HTMX), under the CSP.
+    expect(page.locator("#breakdowns figure.chart svg[role=img]")).to_have_count(1)
+    expect(page.locator("#breakdowns figcaption")).to_contain_text("by gender")
 
-    # The impact report, downloaded as PDF.
+    # The impact report as PDF: the button asks for the document, written in the background
+    # (at once in tests); its page offers the download.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Impact").click()
     page.get_by_role("link", name="Impact report").click()
+    page.get_by_role("button", name=re.compile("PDF")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact report (PDF)")
+    expect(page.get_by_role("status")).to_contain_text("The document is ready.")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("PDF")).first.click()
+        page.get_by_role("link", name=re.compile(r"^Download impact-report-.*\.pdf$")).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     assert download.path().read_bytes().startswith(b"%PDF")

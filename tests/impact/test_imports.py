@@ -270,7 +270,7 @@ def test_bad_target_rows_are_reported_and_nothing_is_stored(
         (9, "target value"),
     ]
     assert "not a number" in found[0][2]
-    assert "measured quarterly" in found[1][2]
+    assert "takes whole periods (quarterly" in found[1][2]
     assert "NOPE" in found[2][2]
     assert f"No actor of the registry with id {foreign.pk} in this workspace" in found[3][2]
     assert "Several actors" in found[4][2]
@@ -384,7 +384,7 @@ def test_bad_measurement_rows_are_reported_with_line_and_column_and_nothing_is_s
     messages = {(line, header): message for line, header, message in found[::-1]}
     assert "“N/A” is not a number" in messages[3, "value"]
     assert "Not measured this period" in messages[3, "value"]
-    assert "measured quarterly" in messages[4, "period"]
+    assert "takes whole periods (quarterly" in messages[4, "period"]
     assert "INCONNU" in messages[5, "indicator"]
     assert "Genre: the values add up to 20 but the total is 21." in found[3][2]
     assert "No actor of the registry with id 987654" in messages[7, "subject"]

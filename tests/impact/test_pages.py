@@ -132,7 +132,14 @@ def test_enter_a_measurement_with_breakdowns(owner, owner_client, workspace, gen
     detail = owner_client.get(url("indicator", workspace, indicator.pk) + f"?year={THIS_YEAR}")
     text = detail.content.decode()
     assert "1,234" in text and "Deux nouvelles permanences" in text
-    assert detail.context["breakdown_charts"], "a chart by gender"
+    breakdowns = owner_client.get(
+        url("indicator_breakdowns", workspace, indicator.pk) + f"?year={THIS_YEAR}",
+        headers={"HX-Request": "true"},
+    )
+    assert len(breakdowns.context["breakdown_charts"]) == 1, "a chart by gender"
+    assert "<html" not in breakdowns.content.decode()  # a fragment for the page
+    page = owner_client.get(url("indicator_breakdowns", workspace, indicator.pk))
+    assert "<html" in page.content.decode()  # a page of its own without JavaScript
 
 
 @pytest.mark.parametrize(
@@ -363,3 +370,23 @@ def test_detail_query_count_is_constant_in_measurements(owner, owner_client, wor
     few = count()
     add(30, 2)
     assert count() == few
+
+
+def test_sdg_targets_are_offered_by_goal_and_add_their_goal(owner_client, workspace):
+    from maillage.impact.models import SdgTarget
+
+    SdgTarget.objects.create(
+        code="8.5", goal=8, position=5, title_fr="Plein emploi", title_en="Full"
+    )
+    SdgTarget.objects.create(
+        code="4.4", goal=4, position=4, title_fr="Compétences", title_en="Skill"
+    )
+    form = owner_client.get(url("indicator_create", workspace)).content.decode()
+    assert '<optgroup label="4. Quality education">' in form
+    _create(owner_client, workspace, code="EMP-02", sdg_targets=["8.5"], sdg_goals=["1"])
+    with scopes_disabled():
+        indicator = Indicator.objects.get(code="EMP-02")
+        assert [t.code for t in indicator.sdg_targets.all()] == ["8.5"]
+        assert indicator.sdg_list == [1, 8]
+    response = _create(owner_client, workspace, code="EMP-03", sdg_targets=["99.9"])
+    assert "sdg_targets" in response.context["form"].errors

@@ -16,6 +16,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from maillage.impact import reports, services, subjects
+from maillage.impact.models import ReportJob
 from maillage.impact.report_docx import render_docx
 from maillage.workspaces.models import Role
 from tests.conftest import client_for
@@ -26,6 +27,7 @@ from tests.factories import (
     MembershipFactory,
     WorkspaceFactory,
 )
+from tests.impact.helpers import close_file
 
 NNBSP = "\u202f"
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -363,7 +365,9 @@ def test_page_shows_the_form_and_the_report(workspace, data, owner_client):
     assert "<svg" in html
     assert "Indicateur abandonné" not in html
     assert 'style="' not in html.split("<svg")[0]  # no inline styles outside the charts
-    assert "start=2025-01-01" in html  # the downloads take the same parameters
+    # The document buttons post the same parameters.
+    assert 'name="start" value="2025-01-01"' in html and 'name="language" value="en"' in html
+    assert 'name="format" value="pdf"' in html and 'name="format" value="docx"' in html
 
 
 def test_page_defaults_to_the_last_full_year(workspace, data, owner_client):
@@ -398,11 +402,16 @@ def test_the_report_language_is_independent_of_the_interface(workspace, data, ow
 def test_invalid_parameters_give_a_form_error(
     workspace, data, owner_client, params, field, message
 ):
-    for name in ("impact:report", "impact:report_pdf", "impact:report_docx"):
-        response = owner_client.get(_url(workspace, name), params)
-        assert response.status_code == 400, name
+    page = owner_client.get(_url(workspace), params)
+    document = owner_client.post(
+        _url(workspace, "impact:report_job_create"), {**params, "format": "pdf"}
+    )
+    for response in (page, document):
+        assert response.status_code == 400
         assert message in " ".join(response.context["form"].errors[field])
         assert "alert-danger" in response.content.decode()
+    with scope(workspace=workspace):
+        assert not ReportJob.objects.exists()
 
 
 def test_a_subject_of_another_workspace_is_refused(workspace, data, owner_client):
@@ -429,15 +438,37 @@ def test_a_guest_reads_and_downloads_reports(workspace, data):
     guest = MembershipFactory(workspace=workspace, role=Role.GUEST)
     client = client_for(guest)
     assert client.get(_url(workspace)).status_code == 200
-    assert client.get(_url(workspace, "impact:report_docx")).status_code == 200
+    response, content = _document(client, workspace, "docx", {"language": "en"})
+    assert response.status_code == 200
+    assert content.startswith(b"PK")  # a zip: the .docx
     assert client.post(_url(workspace)).status_code == 403
+
+
+def _document(client, workspace, format, params):
+    """Ask for a document from the report page's button (the job runs at once in tests), then
+    download it from the job's page: (the download response, the file's bytes)."""
+    response = client.post(
+        _url(workspace, "impact:report_job_create"), {**params, "format": format}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    job = page.context["job"]
+    assert job.status == "done", job.error_message
+    download = reverse(
+        "impact:report_job_download", kwargs={"workspace_slug": workspace.slug, "pk": job.pk}
+    )
+    assert download in page.content.decode()
+    response = client.get(download)
+    content = close_file(response)
+    return response, content
 
 
 # --- DOCX ----------------------------------------------------------------------------------
 
 
-def _docx(response) -> Document:
-    return Document(io.BytesIO(response.content))
+def _docx(content: bytes) -> Document:
+    return Document(io.BytesIO(content))
 
 
 def _docx_text(document) -> str:
@@ -449,14 +480,16 @@ def _docx_text(document) -> str:
 
 
 def test_docx_download(workspace, data, owner_client):
-    response = owner_client.get(
-        _url(workspace, "impact:report_docx"),
+    response, content = _document(
+        owner_client,
+        workspace,
+        "docx",
         {"start": "2025-01-01", "end": "2025-12-31", "language": "en"},
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'filename="impact-report-2025.docx"' in response["Content-Disposition"]
-    document = _docx(response)
+    document = _docx(content)
     headings = [
         p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
     ]
@@ -505,14 +538,16 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_pdf_download_in_english(workspace, data, owner_client):
-    response = owner_client.get(
-        _url(workspace, "impact:report_pdf"),
+    response, content = _document(
+        owner_client,
+        workspace,
+        "pdf",
         {"start": "2025-01-01", "end": "2025-12-31", "language": "en"},
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="impact-report-2025.pdf"' in response["Content-Disposition"]
-    text = _pdf_text(response.content)
+    text = _pdf_text(content)
     assert "Impact report" in text
     assert "Summary" in text
     assert "Personnes accompagnées" in text

@@ -97,7 +97,7 @@ def test_period_must_match_the_frequency(workspace, owner):
                 period_end=date(2025, 2, 28),
                 value=Decimal(3),
             )
-        assert "a period is a whole quarter" in str(error.value)
+        assert "takes whole periods (quarterly, e.g. Q1 2025)" in str(error.value)
 
 
 def test_not_measured_is_explicit_and_has_no_value(workspace, owner):

@@ -10,8 +10,9 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from maillage.workspaces.initializers import register_initializer
 
-        from .personal_data import register_measurements
+        from .personal_data import register_measurements, register_report_jobs
         from .services import breakdowns_ensure_defaults
 
         register_measurements()
+        register_report_jobs()
         register_initializer(breakdowns_ensure_defaults)

@@ -23,6 +23,7 @@ from .models import (
     SdgTarget,
     Target,
 )
+from .selectors import sdg_target_choices
 from .values import parse_quantity
 
 EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "odt", "ods", "docx", "xlsx", "csv", "txt")
@@ -61,14 +62,14 @@ class IndicatorForm(VersionedModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sdg_targets = forms.ModelMultipleChoiceField(
+    sdg_targets = forms.MultipleChoiceField(
         label=gettext_lazy("SDG targets"),
-        queryset=SdgTarget.objects.all(),
         required=False,
         help_text=gettext_lazy(
-            "Their goals are added to the goals above. Hold Ctrl to pick several."
+            "Grouped by goal; their goals are added to the goals above. Hold Ctrl (⌘ on a Mac) "
+            "to pick several."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     dimensions = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Breakdown dimensions"),
@@ -110,12 +111,15 @@ class IndicatorForm(VersionedModelForm):
         )
         self.fields["dimensions"].queryset = BreakdownDimension.objects.filter(workspace=workspace)
         self.fields["decimal_places"].widget.attrs.update(min=0, max=4)
-        if not SdgTarget.objects.exists():
+        target_choices = sdg_target_choices()
+        if target_choices:
+            self.fields["sdg_targets"].choices = target_choices
+        else:  # not loaded (manage.py import_sdg): goals only
             del self.fields["sdg_targets"]
         if self.instance.pk and not self.is_bound:
             self.initial["sdg_goals"] = mask_to_goals(self.instance.sdg_goals)
             if "sdg_targets" in self.fields:
-                self.initial["sdg_targets"] = list(self.instance.sdg_targets.all())
+                self.initial["sdg_targets"] = [t.pk for t in self.instance.sdg_targets.all()]
             self.initial["dimensions"] = list(self.instance.dimensions.all())
 
     def clean_decimal_places(self):
@@ -127,7 +131,9 @@ class IndicatorForm(VersionedModelForm):
     def changes(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         data["sdg_goals"] = self.cleaned_data["sdg_goals"]
-        data["sdg_targets"] = list(self.cleaned_data.get("sdg_targets") or [])
+        data["sdg_targets"] = list(
+            SdgTarget.objects.filter(pk__in=self.cleaned_data.get("sdg_targets") or [])
+        )
         data["dimensions"] = list(self.cleaned_data["dimensions"])
         return data
 

@@ -8,11 +8,16 @@ belong to one indicator followed for one subject (`TrackedIndicator`); the works
 are the roll-up of every subject's (`impact.rollup`).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import TenantModel
@@ -51,7 +56,7 @@ class Aggregation(models.TextChoices):
     SUM = "sum", _("Sum (a flow: people reached this period)")
     AVERAGE = "average", _("Average (a score, a level)")
     LATEST = "latest", _("Latest value (the most recent reading wins, whichever subject)")
-    CUMULATIVE = "cumulative", _("Cumulative or stock (each subject’s latest total, added up)")
+    CUMULATIVE = "cumulative", _("Cumulative or stock (each subject's latest total, added up)")
     RATIO = "ratio", _("Ratio (numerator ÷ denominator)")
 
 
@@ -199,7 +204,7 @@ class Indicator(TenantModel):
         help_text=_("Ratio only: 45 ÷ 60 reads 75 %."),
     )
     frequency = models.CharField(
-        _("measured"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTER
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTER
     )
     decimal_places = models.PositiveSmallIntegerField(
         _("decimal places shown"),
@@ -214,7 +219,7 @@ class Indicator(TenantModel):
     external_codes = models.TextField(
         _("external codes"),
         blank=True,
-        help_text=_("Codes in other frameworks, one per line, e.g. IRIS+ PI4060, VALOR'ESS …"),
+        help_text=_("Codes in other frameworks, one per line, e.g. IRIS+ PI4060, VALOR'ESS…"),
     )
     sdg_goals = models.PositiveIntegerField(
         _("Sustainable Development Goals"),
@@ -420,7 +425,7 @@ class Measurement(TenantModel, Period):
     """What was measured for one period, or the explicit fact that nothing was."""
 
     class Status(models.TextChoices):
-        MEASURED = "measured", _("Measured")
+        MEASURED = "measured", pgettext_lazy("measurement status", "Measured")
         NOT_MEASURED = "not_measured", _("Not measured this period")
 
     tracked = models.ForeignKey(
@@ -520,3 +525,155 @@ class MeasurementBreakdown(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.value}"
+
+
+def report_upload_to(instance: "ReportJob", filename: str) -> str:
+    """`impact/<workspace id>/reports/<random>.<ext>`: served only through the app, to members;
+    the name the user downloads is kept on the job (`filename`)."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"impact/{instance.workspace_id}/reports/{uuid.uuid4().hex}{suffix}"
+
+
+class ReportJob(TenantModel):
+    """One impact report document (PDF or DOCX) written in the background (docs/impact.md,
+    "Impact reports"): the report's parameters, the progress the task records, then the file.
+
+    The task (`impact.tasks.generate_report`) claims the job (pending → running) with a
+    conditional update, so a task delivered twice writes the document once.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        DOCX = "docx", _("Word")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for its turn")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Phase(models.TextChoices):
+        """What the task is doing, shown under the progress bar."""
+
+        WAITING = "", _("Waiting for its turn")
+        READING = "reading", _("Reading the figures")
+        DRAWING = "drawing", _("Drawing each indicator")
+        WRITING = "writing", _("Writing the document")
+        LAYOUT = "layout", _("Laying out the pages")
+        SAVING = "saving", _("Saving the file")
+
+    class Error(models.TextChoices):
+        """Why a job failed, as its reader is told (in the reader's language)."""
+
+        UNEXPECTED = (
+            "unexpected",
+            _(
+                "An unexpected error stopped the writing of the document. Try again; if it fails "
+                "again, tell the person who runs Maillage."
+            ),
+        )
+        SUBJECT_GONE = (
+            "subject_gone",
+            _("The subject of this report no longer exists in the workspace."),
+        )
+        NOT_A_MEMBER = (
+            "not_a_member",
+            _("The person who asked for this document is no longer a member of the workspace."),
+        )
+
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    subject_ref = models.CharField(_("subject"), max_length=60, default="workspace")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    language = models.CharField(_("language of the report"), max_length=5)
+    #: The site's address when the job was asked for: evidence links in the document are absolute.
+    base_url = models.CharField(_("site address"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    phase = models.CharField(_("step"), max_length=8, choices=Phase.choices, blank=True)
+    #: Progress within the step: indicators drawn or written, pages laid out.
+    step_done = models.PositiveIntegerField(_("done in the step"), default=0)
+    step_total = models.PositiveIntegerField(_("to do in the step"), default=0)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    indicators = models.PositiveIntegerField(_("indicators"), default=0)
+    file = models.FileField(_("file"), upload_to=report_upload_to, max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    error = models.CharField(_("error"), max_length=16, choices=Error.choices, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "created_by", "-created_at"], name="reportjob_mine"),
+            models.Index(fields=["created_at"], name="reportjob_created"),
+        ]
+        verbose_name = _("impact report document")
+        verbose_name_plural = _("impact report documents")
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.subject_ref} {self.start}–{self.end}.{self.format}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING_STATUSES
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def error_message(self) -> str:
+        """The readable reason of a failure, in the current language."""
+        if self.status != self.Status.FAILED:
+            return ""
+        return str(self.Error(self.error or self.Error.UNEXPECTED).label)
+
+    @property
+    def step_text(self) -> str:
+        """What the current step has done: "37 of 100 indicators", "page 134 of about 210"."""
+        done, total = number_format(self.step_done), number_format(self.step_total)
+        if self.phase == self.Phase.LAYOUT and self.step_done:
+            return _("page %(done)s of about %(total)s") % {"done": done, "total": total}
+        per_indicator = self.phase == self.Phase.DRAWING or (
+            self.phase == self.Phase.WRITING and self.format == self.Format.DOCX
+        )
+        if per_indicator and self.step_total:
+            return ngettext(
+                "%(done)s of %(total)s indicator",
+                "%(done)s of %(total)s indicators",
+                self.step_total,
+            ) % {"done": done, "total": total}
+        if self.phase == self.Phase.WRITING and self.step_total:
+            return ngettext("%(total)s page", "%(total)s pages", self.step_total) % {"total": total}
+        return ""
+
+    @property
+    def content_type(self) -> str:
+        if self.format == self.Format.DOCX:
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return "application/pdf"
+
+
+@receiver(post_delete, sender=ReportJob, dispatch_uid="impact_delete_report_file")
+def delete_report_file(sender, instance: ReportJob, **kwargs) -> None:
+    """A job's file goes with it, however it is deleted (retention, erasure, the workspace
+    deleted), once the deletion is committed."""
+    if not instance.file:
+        return
+    storage, name = instance.file.storage, instance.file.name
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            logging.getLogger(__name__).warning("Could not delete %s", name, exc_info=True)
+
+    transaction.on_commit(delete)

@@ -74,26 +74,17 @@ def check_period(frequency: str, start: date | None, end: date | None) -> None:
         raise ValidationError(
             {
                 "period_start": _(
-                    "This indicator is measured %(frequency)s: a period is a whole %(unit)s "
-                    "(e.g. %(example)s), not %(start)s – %(end)s."
+                    "This indicator takes whole periods (%(frequency)s, e.g. %(example)s), not "
+                    "%(start)s – %(end)s."
                 )
                 % {
                     "frequency": Frequency(frequency).label.lower(),
-                    "unit": _unit(frequency),
                     "example": expected,
                     "start": date_format(start, "SHORT_DATE_FORMAT"),
                     "end": date_format(end, "SHORT_DATE_FORMAT"),
                 }
             }
         )
-
-
-def _unit(frequency: str) -> str:
-    return {
-        Frequency.MONTH: pgettext("period", "month"),
-        Frequency.QUARTER: pgettext("period", "quarter"),
-        Frequency.YEAR: pgettext("period", "year"),
-    }[frequency]
 
 
 def periods_between(frequency: str, start: date, end: date) -> list[Period]:

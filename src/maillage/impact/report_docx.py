@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .reports import IndicatorSection, Report, in_language
+from .reports import WRITING, IndicatorSection, ProgressCallback, Report, in_language
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -357,7 +357,7 @@ def _indicator(document, section: IndicatorSection, report: Report) -> None:
         meta.append((_("Unit"), section.unit))
     meta.append((_("Aggregation"), section.aggregation))
     measured = section.frequency + (f" · {section.direction}" if section.direction else "")
-    meta.append((_("Measured"), measured))
+    meta.append((_("Frequency"), measured))
     if section.goals:
         meta.append((_("Sustainable Development Goals"), ", ".join(g.label for g in section.goals)))
     table = document.add_table(rows=0, cols=2)
@@ -487,15 +487,21 @@ def _sdg(document, report: Report) -> None:
     )
 
 
-def render_docx(report: Report) -> bytes:
-    """The report as the bytes of a .docx file, written in the report's language."""
+def render_docx(report: Report, progress: ProgressCallback | None = None) -> bytes:
+    """The report as the bytes of a .docx file, written in the report's language. `progress`
+    is told `(WRITING, n, total)` as each indicator is written (its charts drawn as PNG)."""
+    total = len(report.indicators)
     with in_language(report):
         document = Document()
         _setup(document, report)
         _cover(document, report)
         _summary(document, report)
-        for section in report.indicators:
+        if progress:
+            progress(WRITING, 0, total)
+        for done, section in enumerate(report.indicators, start=1):
             _indicator(document, section, report)
+            if progress:
+                progress(WRITING, done, total)
         _sdg(document, report)
         if report.evidence:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -9,11 +9,19 @@ the charts drawn in that language too. The HTML page (`impact/report.html`), the
 
 Reads are bounded: a fixed number of queries whatever the number of indicators, subjects,
 periods or measurements (one per table, combined in Python by `impact.rollup`); the cost that
-grows with the report is drawing its charts.
+grows with the report is drawing its charts, and laying out the PDF's pages.
+
+Building and rendering take an optional `progress(step, done, total)` callback, called as the
+work moves on (`READING`, `DRAWING` indicator by indicator, then `WRITING` the DOCX indicator by
+indicator, or `LAYOUT` of the PDF page by page and `WRITING` it):
+the background task that writes the documents records it on its job (`impact.report_jobs`).
 """
 
+import logging
+import re
+import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +46,17 @@ from .selectors import format_value
 
 #: The languages a report can be written in, whatever the interface's language.
 LANGUAGES = (("fr", "Français"), ("en", "English"))
+
+#: The steps a `progress` callback is told about (the values of `ReportJob.Phase`).
+READING, DRAWING, WRITING, LAYOUT = "reading", "drawing", "writing", "layout"
+
+#: `progress(step, done, total)`: `done` of `total` indicators (or pages) in `step`.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
 
 STATUS_LABELS = {
     "met": gettext_lazy("Target met"),
@@ -353,17 +372,22 @@ def build_report(
     end: date,
     language: str,
     base_url: str = "",
+    progress: ProgressCallback | None = None,
 ) -> Report:
     """The impact report of the workspace (the roll-up of every subject) or of one subject over
     [start, end], written in `language`. `base_url` ("https://host") makes the evidence links
-    absolute, as documents need."""
+    absolute, as documents need. `progress` is told `(READING, 0, 0)`, then `(DRAWING, n,
+    total)` as each indicator's section is drawn."""
     if end < start:
         raise ValueError("The report's period ends before it starts.")
     with translation.override(language):
-        return _build(workspace, subject, start, end, language, base_url)
+        return _build(workspace, subject, start, end, language, base_url, progress or _no_progress)
 
 
-def _build(workspace, subject, start, end, language, base_url) -> Report:
+def _build(
+    workspace, subject, start, end, language, base_url, progress: ProgressCallback
+) -> Report:
+    progress(READING, 0, 0)
     indicators = report_indicators(workspace, subject)
     ids = [indicator.pk for indicator in indicators]
     keys = _subject_keys(subject)
@@ -393,6 +417,7 @@ def _build(workspace, subject, start, end, language, base_url) -> Report:
 
     label = period_label(start, end)
     sections = []
+    progress(DRAWING, 0, len(summaries))
     for summary in summaries:
         indicator = summary.indicator
         sections.append(
@@ -411,6 +436,7 @@ def _build(workspace, subject, start, end, language, base_url) -> Report:
                 base_url,
             )
         )
+        progress(DRAWING, len(sections), len(summaries))
 
     contributions = selectors.goal_contributions(summaries)
     sdg_rows = [
@@ -606,12 +632,89 @@ def render_print_html(report: Report) -> str:
         return render_to_string("impact/report_print.html", {"report": report, "css": css})
 
 
-def render_pdf(report: Report) -> bytes:
+def estimated_pages(report: Report) -> int:
+    """About how many pages the PDF has (each indicator starts a page and takes two or three), for a
+    progress bar only: the text beside it says the pages actually laid out."""
+    return 3 + (5 * len(report.indicators)) // 2 + (1 if report.sdg_chart else 0)
+
+
+def render_pdf(report: Report, progress: ProgressCallback | None = None) -> bytes:
     """The PDF (WeasyPrint). The page needs nothing from outside: fetching is refused for any
-    address but data: URLs, so no text typed in a report can make the server fetch one."""
+    address but data: URLs, so no text typed in a report can make the server fetch one.
+
+    `progress` is told `(LAYOUT, page, estimated pages)` as WeasyPrint lays out each page (read
+    from its `weasyprint.progress` logger), then `(WRITING, 0, pages)` while it writes the file."""
     from weasyprint import HTML  # imported on use: loading it takes a moment
     from weasyprint.urls import URLFetcher
 
+    listening = _pages_laid_out if progress else _not_listening
+    progress = progress or _no_progress
+    estimate = estimated_pages(report)
+    progress(LAYOUT, 0, estimate)
     html = render_print_html(report)
     fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    furthest = 0
+
+    def on_page(page: int) -> None:  # a second pass (page numbers) starts again at page 1
+        nonlocal furthest
+        if page > furthest:
+            furthest = page
+            progress(LAYOUT, page, max(estimate, page + 1))
+
+    with listening(on_page):
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render()
+    pages = len(document.pages)
+    progress(WRITING, 0, pages)
+    return document.write_pdf()
+
+
+# WeasyPrint reports each page it lays out on its "weasyprint.progress" logger (INFO). While a
+# rendering listens, the logger lets INFO through to the listeners only (not to the site's log).
+_LAYOUT_PAGE = re.compile(r"Creating layout - Page (\d+)$")
+_listening = threading.Lock()
+_listeners: list[logging.Handler] = []
+_saved_logger_state: tuple[int, bool] = (logging.NOTSET, True)
+
+
+class _PageListener(logging.Handler):
+    """Calls `on_page(n)` for each page laid out by the thread that created it."""
+
+    def __init__(self, on_page: Callable[[int], None]):
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        found = _LAYOUT_PAGE.search(record.getMessage())
+        if found:
+            self.on_page(int(found.group(1)))
+
+
+@contextmanager
+def _not_listening(on_page: Callable[[int], None]) -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
+    global _saved_logger_state
+    logger = logging.getLogger("weasyprint.progress")
+    listener = _PageListener(on_page)
+    with _listening:
+        if not _listeners:
+            _saved_logger_state = (logger.level, logger.propagate)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+        _listeners.append(listener)
+        logger.addHandler(listener)
+    try:
+        yield
+    finally:
+        with _listening:
+            logger.removeHandler(listener)
+            _listeners.remove(listener)
+            if not _listeners:
+                logger.setLevel(_saved_logger_state[0])
+                logger.propagate = _saved_logger_state[1]

@@ -18,6 +18,7 @@ from maillage.core.sdg import SDG_GOALS, filter_by_goal, sdg_label
 
 from . import periods, rollup, subjects
 from .models import (
+    Aggregation,
     BreakdownDimension,
     Frequency,
     Indicator,
@@ -95,17 +96,41 @@ def _ref(kind: str, pk: int | None) -> str:
     return kind if pk is None else f"{kind}:{pk}"
 
 
+def _since(since: date | None, full_history: Iterable[int], prefix: str = "") -> Q:
+    """Readings whose period ends on or after `since`, except for the indicators in
+    `full_history` (running totals: a subject's latest total may come from any earlier period).
+
+    A range's figure reads no earlier reading for the other aggregations (`rollup.in_range`), so
+    a page of a year reads a year of rows, not every period since the first."""
+    if since is None:
+        return Q()
+    condition = Q(**{f"{prefix}period_end__gte": since})
+    full_history = list(full_history)
+    if full_history:
+        condition |= Q(**{f"{prefix}indicator_id__in": full_history})
+    return condition
+
+
+def running_totals(indicators: Iterable[Indicator]) -> list[int]:
+    """The ids of the indicators whose range figures need every earlier reading."""
+    return [i.pk for i in indicators if i.aggregation == Aggregation.CUMULATIVE]
+
+
 def measurement_readings(
     indicator_ids: Iterable[int],
     *,
     subject_keys: Iterable[SubjectKey] | None = None,
     until: date | None = None,
+    since: date | None = None,
+    full_history: Iterable[int] = (),
 ) -> dict[int, list[Reading]]:
-    """Each indicator's measurements as readings (one query)."""
+    """Each indicator's measurements as readings (one query), those ending from `since` (but
+    every one for the indicators in `full_history`, see `_since`) to `until`."""
     rows = Measurement.objects.filter(indicator_id__in=list(indicator_ids))
     rows = rows.filter(subject_filter(subject_keys))
     if until is not None:
         rows = rows.filter(period_end__lte=until)
+    rows = rows.filter(_since(since, full_history))
     found: dict[int, list[Reading]] = defaultdict(list)
     for (
         indicator_id,
@@ -139,12 +164,15 @@ def target_readings(
     *,
     subject_keys: Iterable[SubjectKey] | None = None,
     until: date | None = None,
+    since: date | None = None,
+    full_history: Iterable[int] = (),
 ) -> dict[int, list[Reading]]:
-    """Each indicator's targets as readings (one query)."""
+    """Each indicator's targets as readings (one query), bounded like `measurement_readings`."""
     rows = Target.objects.filter(indicator_id__in=list(indicator_ids), value__isnull=False)
     rows = rows.filter(subject_filter(subject_keys))
     if until is not None:
         rows = rows.filter(period_end__lte=until)
+    rows = rows.filter(_since(since, full_history))
     found: dict[int, list[Reading]] = defaultdict(list)
     for indicator_id, kind, pk, start, end, value, order in rows.values_list(
         "indicator_id",
@@ -197,8 +225,9 @@ def summaries(
     indicators = list(indicators)
     ids = [i.pk for i in indicators]
     keys = list(subject_keys) if subject_keys is not None else None
-    actuals = measurement_readings(ids, subject_keys=keys, until=end)
-    targets = target_readings(ids, subject_keys=keys, until=end)
+    bounds = {"until": end, "since": start, "full_history": running_totals(indicators)}
+    actuals = measurement_readings(ids, subject_keys=keys, **bounds)
+    targets = target_readings(ids, subject_keys=keys, **bounds)
     found = summaries_from_readings(indicators, actuals, targets, start, end)
     qualitative = [i.pk for i in indicators if not i.is_quantitative]
     if qualitative:
@@ -405,6 +434,7 @@ def breakdowns_for(
             )
         rows = rows.filter(condition)
     rows = rows.filter(measurement__period_end__lte=end)
+    rows = rows.filter(_since(start, running_totals(indicators), prefix="measurement__"))
     by_category: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for (
         indicator_id,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from maillage.core.money import format_decimal
 from maillage.core.sdg import goals_to_mask
@@ -127,9 +127,12 @@ def dimension_delete(dimension, *, user, request=None) -> None:
     used = MeasurementBreakdown.objects.filter(category__dimension=dimension).count()
     if used:
         raise ValidationError(
-            _(
+            ngettext(
+                "%(count)s breakdown value uses this dimension: it cannot be deleted. Remove it "
+                "from its indicators instead; their history stays.",
                 "%(count)s breakdown values use this dimension: it cannot be deleted. Remove it "
-                "from its indicators instead; their history stays."
+                "from its indicators instead; their history stays.",
+                used,
             )
             % {"count": used}
         )
@@ -162,7 +165,11 @@ def category_delete(category, *, user, request=None) -> None:
     used = category.values.count()
     if used:
         raise ValidationError(
-            _("%(count)s breakdown values use this category: rename it rather than delete it.")
+            ngettext(
+                "%(count)s breakdown value uses this category: rename it rather than delete it.",
+                "%(count)s breakdown values use this category: rename it rather than delete it.",
+                used,
+            )
             % {"count": used}
         )
     tenant_delete(category, user=user, request=request)

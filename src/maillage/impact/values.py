@@ -54,17 +54,17 @@ def parse_quantity(text: str, *, unit: str = "") -> Decimal:
         )
     found = _NUMBER_THEN_TEXT.match(cleaned)
     if found and "%" not in found.group(2):
-        number = found.group(1).strip()
-        raise ValidationError(
-            _(
-                "“%(value)s” is not a number: write the figure alone (%(number)s); the unit "
-                "%(unit)sis the indicator's."
+        values = {"value": cleaned[:40], "number": found.group(1).strip(), "unit": unit}
+        if unit:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a number: write the figure alone (%(number)s); the unit "
+                    "(%(unit)s) is the indicator's."
+                )
+                % values
             )
-            % {
-                "value": cleaned[:40],
-                "number": number,
-                "unit": f"({unit}) " if unit else "",
-            }
+        raise ValidationError(
+            _("“%(value)s” is not a number: write the figure alone (%(number)s).") % values
         )
     if found:  # "45 %"
         raise ValidationError(

@@ -195,6 +195,10 @@ IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int(
     "MAILLAGE_IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
 )
 
+# Impact report documents (PDF, DOCX) written in the background are deleted, with their files,
+# this many days after they were asked for (`manage.py purge_report_jobs`, docs/impact.md).
+IMPACT_REPORT_RETENTION_DAYS = env_int("MAILLAGE_REPORT_RETENTION_DAYS", 30)
+
 # Ecosystem map: the tile server (Leaflet URL template) and its attribution (HTML). Empty URL:
 # markers on a blank background. The map page alone adds the server's origin to img-src.
 MAP_TILE_URL = os.environ.get(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
@@ -138,12 +139,6 @@ def indicator_detail(request, workspace_slug, pk):
     series = selectors.indicator_series(indicator, subject_keys=keys, start=chart_from, end=end)
     year_series = [p for p in series if start <= p.end <= end]
     summary = selectors.summaries([indicator], start, end, subject_keys=keys)[0]
-    breakdowns = selectors.breakdown_figures(indicator, start, end, subject_keys=keys)
-    breakdown_charts = [
-        chart
-        for dimension in breakdowns
-        if (chart := charts.breakdown_chart(indicator, dimension, period_label=str(year)))
-    ]
     measurements = selectors.measurements_for_indicator(indicator).filter(
         period_end__gte=start, period_end__lte=end
     )
@@ -163,8 +158,10 @@ def indicator_detail(request, workspace_slug, pk):
             "summary": summary,
             "series": year_series,
             "chart": charts.target_vs_actual(indicator, series),
-            "breakdowns": breakdowns,
-            "breakdown_charts": breakdown_charts,
+            "has_breakdowns": indicator.is_quantitative
+            and not indicator.is_ratio
+            and indicator.dimensions.exists(),
+            "query": request.GET.urlencode(),
             "page_obj": page,
             "measurement_rows": [
                 (
@@ -181,6 +178,32 @@ def indicator_detail(request, workspace_slug, pk):
             ),
         },
     )
+
+
+def indicator_breakdowns(request, workspace_slug, pk):
+    """The year's figures by breakdown dimension, one chart each: loaded by the indicator's page
+    once it is shown (HTMX), so that the page itself draws one chart; a page of its own without
+    JavaScript."""
+    indicator = get_in_workspace(Indicator, request, pk=pk)
+    tracked_subjects = selectors.tracked_with_subjects(indicator)
+    _tracked, chosen = _subject_filter(request, tracked_subjects)
+    keys = [(chosen.kind, chosen.id)] if chosen else None
+    year = _year(request, _years(request.workspace))
+    figures = selectors.breakdown_figures(
+        indicator, date(year, 1, 1), date(year, 12, 31), subject_keys=keys
+    )
+    context = {
+        "indicator": indicator,
+        "chosen": chosen,
+        "year": year,
+        "breakdown_charts": [
+            chart
+            for dimension in figures
+            if (chart := charts.breakdown_chart(indicator, dimension, period_label=str(year)))
+        ],
+    }
+    template = "impact/_breakdowns.html" if request.htmx else "impact/breakdowns_page.html"
+    return render(request, template, context)
 
 
 @require_member
@@ -265,7 +288,11 @@ def tracked_remove(request, workspace_slug, pk):
     if count and request.POST.get("confirm") != "1":
         messages.error(
             request,
-            _("%(count)s measurements are recorded for this subject: confirm to delete them too.")
+            ngettext(
+                "%(count)s measurement is recorded for this subject: confirm to delete it too.",
+                "%(count)s measurements are recorded for this subject: confirm to delete them too.",
+                count,
+            )
             % {"count": count},
         )
     else:
@@ -278,6 +305,7 @@ urlpatterns = [
     path("", indicator_list, name="home"),
     path("indicators/new/", indicator_create, name="indicator_create"),
     path("indicators/<int:pk>/", indicator_detail, name="indicator"),
+    path("indicators/<int:pk>/breakdowns/", indicator_breakdowns, name="indicator_breakdowns"),
     path("indicators/<int:pk>/edit/", indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", indicator_delete, name="indicator_delete"),
     path("indicators/<int:pk>/follow/", indicator_follow, name="indicator_follow"),
