@@ -306,6 +306,20 @@ def page_scenarios(workspace, user, runs: int, report_runs: int, only, reports: 
                 runs,
             )
         )
+    if probe is not None and wanted("breakdown_charts"):
+
+        def breakdowns_page(i):
+            url = url_or_none("impact:indicator_breakdowns", pk=pks[i * 7 % len(pks)])
+            return f"{get(url) // 1024} KB"
+
+        results.append(
+            measure(
+                "breakdown_charts",
+                "indicator page's breakdown charts (`impact:indicator_breakdowns`, HTMX)",
+                breakdowns_page,
+                runs,
+            )
+        )
     for extension in ("pdf", "docx"):
         if not reports:
             continue
