@@ -129,12 +129,10 @@ def indicator_detail(request, workspace_slug, pk):
     years = _years(request.workspace)
     year = _year(request, years)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    # The chart shows the year with the one before for context (every period up to the
-    # year's end when yearly or custom); the table, the year.
-    chart_from = (
-        date(year - 1, 1, 1)
-        if indicator.frequency in (Frequency.MONTH, Frequency.QUARTER)
-        else None
+    # The chart shows the year's months, the year's quarters with the year before's for context,
+    # or every year (or custom period) up to the year's end; the table, the year.
+    chart_from = {Frequency.MONTH: start, Frequency.QUARTER: date(year - 1, 1, 1)}.get(
+        indicator.frequency
     )
     series = selectors.indicator_series(indicator, subject_keys=keys, start=chart_from, end=end)
     year_series = [p for p in series if start <= p.end <= end]
