@@ -39,6 +39,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench_databases import BenchDatabases
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
@@ -54,35 +56,9 @@ GOAL_MS = 300
 # --- orchestration (the parent process) ----------------------------------------------------------
 
 
-def env_for(db: str) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = f"{BENCH}:{ROOT / 'src'}"
-    env["DJANGO_SETTINGS_MODULE"] = "settings_bench"
-    env.pop("DATABASE_URL", None)
-    if db == "sqlite":
-        env["SQLITE_PATH"] = str(SQLITE_FILE)
-    else:
-        env["DATABASE_URL"] = os.environ.get(
-            "BENCH_IMPACT_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
-        )
-    return env
-
-
-def prepare(db: str) -> None:
-    env = env_for(db)
-    if db == "sqlite":
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-    else:
-        for command in ("dropdb", "createdb"):
-            extra = ["--if-exists"] if command == "dropdb" else []
-            subprocess.run(
-                [command, "-h", "127.0.0.1", "-U", "postgres", *extra, PG_DATABASE], check=True
-            )
-    subprocess.run(
-        [PY, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True
-    )
+DATABASES = BenchDatabases(SQLITE_FILE, PG_DATABASE, "BENCH_IMPACT_DATABASE_URL")
+env_for = DATABASES.env_for
+prepare = DATABASES.prepare
 
 
 def run_worker(db: str, args) -> dict:
