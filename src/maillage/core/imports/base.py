@@ -199,14 +199,18 @@ class Importer:
                 "name": c.name,
                 "label": c.label,
                 "required": c.required,
-                "aliases": [
-                    *(
-                        [c.name]
-                        if normalize_header(c.name) != normalize_header(str(c.label))
-                        else []
-                    ),
-                    *c.aliases,
-                ],
+                "aliases": list(
+                    dict.fromkeys(  # each accepted header once, in order
+                        [
+                            *(
+                                [c.name]
+                                if normalize_header(c.name) != normalize_header(str(c.label))
+                                else []
+                            ),
+                            *c.aliases,
+                        ]
+                    )
+                ),
                 "help_text": c.help_text,
                 "example": c.example,
                 "is_key": c.name in cls.natural_key,
