@@ -211,3 +211,30 @@ def test_the_kind_cannot_change_once_measured(workspace, owner):
         services.indicator_update(
             indicator, user=owner.user, expected_version=indicator.version, aggregation="average"
         )
+
+
+def test_what_the_kind_has_no_use_for_is_refused_not_dropped(workspace, owner):
+    with scope(workspace=workspace):
+        text = _indicator(workspace, owner.user, kind="qualitative", name="Bilan").tracks.get()
+        figure = _indicator(workspace, owner.user, name="Personnes").tracks.get()
+        with pytest.raises(ValidationError) as error:
+            services.measurement_create(
+                text, user=owner.user, period_start=Q1[0], period_end=Q1[1], value=Decimal(3)
+            )
+        assert "is qualitative: write a text" in str(error.value)
+        with pytest.raises(ValidationError) as error:
+            services.measurement_create(
+                figure,
+                user=owner.user,
+                period_start=Q1[0],
+                period_end=Q1[1],
+                value=Decimal(3),
+                numerator=Decimal(1),
+            )
+        assert "is not a ratio" in str(error.value)
+        with pytest.raises(ValidationError) as error:
+            services.target_save(
+                figure, user=owner.user, period_start=Q1[0], period_end=Q1[1], value=1, text="x"
+            )
+        assert "is quantitative" in str(error.value)
+        assert not Measurement.objects.exists()

@@ -16,7 +16,6 @@ from ninja.pagination import paginate
 
 from maillage.core.exceptions import StaleObjectError
 from maillage.impact import periods, selectors, services, subjects
-from maillage.impact.importers import check_misplaced, check_target_misplaced
 from maillage.impact.models import (
     BreakdownCategory,
     BreakdownDimension,
@@ -567,7 +566,6 @@ def set_target(request, slug: WorkspaceSlug, payload: TargetIn):
     yet followed for the subject becomes followed."""
     indicator, subject = _tracked_for(request, payload.indicator, payload.subject)
     start, end = _period(payload.period)
-    check_target_misplaced(indicator, payload.model_dump())
     with transaction.atomic(), _Renaming():
         tracked = _follow(indicator, subject, request)
         existed = Target.objects.filter(
@@ -615,7 +613,6 @@ def update_target(request, slug: WorkspaceSlug, target_id: int, payload: TargetP
         _targets(request.workspace).select_related("tracked__indicator"), request, pk=target_id
     )
     data = payload.model_dump(exclude_unset=True)
-    check_target_misplaced(target.indicator, data)
     with _Renaming():
         services.target_save(
             target.tracked,
@@ -686,8 +683,8 @@ FIGURES = ("value", "numerator", "denominator", "text_value")
 
 
 def _check_figures(indicator, data: dict) -> None:
-    """Figures the indicator has no use for are a 422, never silently dropped."""
-    check_misplaced(indicator, data)
+    """A ratio's value is computed: giving it is a 422 (the services refuse the figures the
+    indicator's kind has no use for)."""
     if indicator.is_ratio and data.get("value") is not None:
         raise ValidationError(
             {

@@ -25,7 +25,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
@@ -289,8 +288,6 @@ _ALIAS_SEPARATORS = re.compile(r"\s*(?:\||\r?\n)\s*")
 _TERM_SEPARATORS = re.compile(r"\s*(?:[|;]|\r?\n)\s*")
 _MISSION_SEPARATORS = re.compile(r"\s*(?:[|,;]|\r?\n)\s*")
 _SDG_SEPARATORS = re.compile(r"[\s,;|/]+")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-_url_validator = URLValidator(schemes=["http", "https"])
 
 
 def memoized(parser, size: int = 4096):
@@ -378,31 +375,7 @@ def parse_sdg(value: str) -> tuple[int, ...]:
     return tuple(sorted(set(goals)))
 
 
-#: Plain addresses that `URLValidator` accepts for sure (a subset of it); the rest goes
-#: through it. Saves most of its cost on large files.
-_PLAIN_URL = re.compile(
-    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#][^\s]*)?$",
-    re.IGNORECASE,
-)
-
-
-def parse_website(value: str) -> str:
-    url = value if _SCHEME.match(value) else f"https://{value}"
-    if len(url) > 300:
-        raise ValidationError(
-            _("At most %(max)s characters (this one has %(length)s).")
-            % {"max": 300, "length": len(url)}
-        )
-    if _PLAIN_URL.match(url):
-        return url
-    try:
-        _url_validator(url)
-    except ValidationError:
-        raise ValidationError(
-            _("“%(value)s” is not a web address (e.g. https://example.org).")
-            % {"value": value[:100]}
-        ) from None
-    return url
+parse_website = parsers.url(max_length=300)
 
 
 def coordinate(limit: int):

@@ -1046,7 +1046,7 @@ def seed(workspace, users, *, today: date | None = None) -> dict:
                 if (tracked.pk, planned.start, planned.end) in known_targets:
                     continue
                 periods.check_period(spec.frequency, planned.start, planned.end)
-                fields = services._target_fields(tracked, planned.value, planned.text)
+                fields = services.target_fields(tracked, planned.value, planned.text)
                 target = Target(
                     workspace=workspace,
                     created_by=author,
@@ -1068,10 +1068,10 @@ def seed(workspace, users, *, today: date | None = None) -> dict:
                     for category, value in zip(dimensions[d][1], parts, strict=True)
                     if value or not tracked.indicator.is_additive
                 }
-                fields = services._measurement_fields(
+                fields = services.measurement_fields(
                     tracked, {**planned.data, "breakdowns": values}
                 )
-                values = services._checked_breakdowns(tracked, fields["value"], values)
+                values = services.checked_breakdowns(tracked, fields["value"], values)
                 measurement = Measurement(
                     workspace=workspace,
                     created_by=author,

@@ -22,7 +22,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,26 +98,11 @@ def parse_sdg_targets(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-_url_validator = URLValidator(schemes=["http", "https"])
+_url = parsers.url(max_length=500)
 
 
 def parse_url(value: str) -> str:
-    url = unneutralise(value).strip()
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
-        url = f"https://{url}"
-    if len(url) > 500:
-        raise ValidationError(
-            _("At most %(max)s characters (this one has %(length)s).")
-            % {"max": 500, "length": len(url)}
-        )
-    try:
-        _url_validator(url)
-    except ValidationError:
-        raise ValidationError(
-            _("“%(value)s” is not a web address (e.g. https://example.org).")
-            % {"value": value[:100]}
-        ) from None
-    return url
+    return _url(unneutralise(value).strip())
 
 
 #: A subject as written in a cell: ("ref", kind, id), ("siret", digits) or ("name", key, text).
@@ -835,28 +819,6 @@ def target_columns() -> tuple[Column, ...]:
     )
 
 
-def _quantitative_message(indicator) -> str:
-    return _(
-        "Indicator %(code)s is quantitative: write the figure in the value column (the "
-        "narrative or the note explains it)."
-    ) % {"code": indicator.code}
-
-
-def _qualitative_message(indicator) -> str:
-    return _("Indicator %(code)s is qualitative: write a text, not a figure.") % {
-        "code": indicator.code
-    }
-
-
-def check_target_misplaced(indicator, values) -> None:
-    """A target's value for a qualitative indicator, or text for a quantitative one, is an
-    error, never silently dropped."""
-    if indicator.is_quantitative and (values.get("text") or "").strip():
-        raise ValidationError({"text": _quantitative_message(indicator)})
-    if not indicator.is_quantitative and values.get("value") is not None:
-        raise ValidationError({"value": _qualitative_message(indicator)})
-
-
 @register
 class TargetImporter(SubjectRowsMixin, Importer):
     key = "targets"
@@ -874,11 +836,10 @@ class TargetImporter(SubjectRowsMixin, Importer):
         self.check_row(row, context)
         existing = context.existing.get(row.key)
         values = row.values
-        check_target_misplaced(row.indicator, values)
         value = values.get("value", existing.value if existing else None)
         text = values.get("text", existing.text if existing else "")
         note = values.get("note", existing.note if existing else "")
-        fields = services._target_fields(row.checked_tracked, value, text or "")
+        fields = services.target_fields(row.checked_tracked, value, text or "")
         row.final = {**fields, "note": (note or "").strip()}
 
     def compare(self, row, existing, context) -> Action:
@@ -986,26 +947,6 @@ def measurement_columns() -> tuple[Column, ...]:
 
 
 FIGURES = ("value", "numerator", "denominator", "text_value")
-
-
-def check_misplaced(indicator, values) -> None:
-    """A cell the indicator's kind has no use for is an error, never silently dropped."""
-    errors = {}
-    if not indicator.is_quantitative:
-        for name in ("value", "numerator", "denominator"):
-            if values.get(name) is not None:
-                errors[name] = _qualitative_message(indicator)
-    else:
-        if values.get("text_value"):
-            errors["text_value"] = _quantitative_message(indicator)
-        if not indicator.is_ratio:
-            for name in ("numerator", "denominator"):
-                if values.get(name) is not None:
-                    errors[name] = _("Indicator %(code)s is not a ratio: write the value only.") % {
-                        "code": indicator.code
-                    }
-    if errors:
-        raise ValidationError(errors)
 
 
 MEASUREMENT_FIELDS = ("status", *FIGURES, "narrative", "evidence_url")
@@ -1151,7 +1092,6 @@ class MeasurementImporter(SubjectRowsMixin, Importer):
         self.check_row(row, context)
         existing = context.existing.get(row.key)
         values = row.values
-        check_misplaced(row.indicator, values)
         figures_given = any(values.get(name) not in (None, "") for name in FIGURES) or bool(
             values.get("breakdowns")
         )
@@ -1186,7 +1126,7 @@ class MeasurementImporter(SubjectRowsMixin, Importer):
                 if pk in categories
             }
         tracked = row.checked_tracked
-        fields = services._measurement_fields(tracked, {**data, "breakdowns": breakdowns})
+        fields = services.measurement_fields(tracked, {**data, "breakdowns": breakdowns})
         indicator = row.indicator
         if (
             indicator.is_ratio
@@ -1203,7 +1143,7 @@ class MeasurementImporter(SubjectRowsMixin, Importer):
                     % {"computed": fields["value"].normalize()}
                 }
             )
-        values_by_category = services._checked_breakdowns(tracked, fields["value"], breakdowns)
+        values_by_category = services.checked_breakdowns(tracked, fields["value"], breakdowns)
         row.data = {name: data.get(name) for name in MEASUREMENT_FIELDS}
         row.fields = fields
         row.breakdowns = breakdowns

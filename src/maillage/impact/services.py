@@ -369,8 +369,27 @@ def _check_tracked_period(tracked: TrackedIndicator, start: date, end: date) -> 
     periods.check_period(tracked.indicator.frequency, start, end)
 
 
-def _target_fields(tracked: TrackedIndicator, value, text: str) -> dict:
+def _quantitative_message(indicator) -> str:
+    return _(
+        "Indicator %(code)s is quantitative: write the figure in the value column (the "
+        "narrative or the note explains it)."
+    ) % {"code": indicator.code}
+
+
+def _qualitative_message(indicator) -> str:
+    return _("Indicator %(code)s is qualitative: write a text, not a figure.") % {
+        "code": indicator.code
+    }
+
+
+def target_fields(tracked: TrackedIndicator, value, text: str) -> dict:
+    """Check a target against its indicator (a figure, or a text for a qualitative one; what
+    the kind has no use for is an error, never dropped); return the fields to store."""
     indicator = tracked.indicator
+    if indicator.is_quantitative and (text or "").strip():
+        raise ValidationError({"text": _quantitative_message(indicator)})
+    if not indicator.is_quantitative and value is not None:
+        raise ValidationError({"value": _qualitative_message(indicator)})
     if indicator.is_quantitative:
         if value is None:
             raise ValidationError({"value": _("Give the target value.")})
@@ -394,7 +413,7 @@ def target_save(
 ) -> Target:
     """Set the target of a period: creates it, or updates the one already set."""
     _check_tracked_period(tracked, period_start, period_end)
-    fields = _target_fields(tracked, value, text)
+    fields = target_fields(tracked, value, text)
     existing = Target.objects.filter(
         tracked=tracked, period_start=period_start, period_end=period_end
     ).first()
@@ -423,7 +442,28 @@ def target_delete(target: Target, *, user, request=None) -> None:
 # --- measurements ----------------------------------------------------------------------------
 
 
-def _measurement_fields(tracked: TrackedIndicator, data: dict) -> dict:
+def _misplaced_figures(indicator: Indicator, data: dict) -> dict:
+    """What the indicator's kind has no use for: an error on its field, never silently dropped
+    (a value for a qualitative indicator, a text for a quantitative one, a numerator for an
+    indicator that is not a ratio)."""
+    errors = {}
+    if not indicator.is_quantitative:
+        for name in ("value", "numerator", "denominator"):
+            if data.get(name) is not None:
+                errors[name] = _qualitative_message(indicator)
+        return errors
+    if (data.get("text_value") or "").strip():
+        errors["text_value"] = _quantitative_message(indicator)
+    if not indicator.is_ratio:
+        for name in ("numerator", "denominator"):
+            if data.get(name) is not None:
+                errors[name] = _("Indicator %(code)s is not a ratio: write the value only.") % {
+                    "code": indicator.code
+                }
+    return errors
+
+
+def measurement_fields(tracked: TrackedIndicator, data: dict) -> dict:
     """Check a measurement's values against its indicator; return the fields to store."""
     indicator = tracked.indicator
     status = data.get("status") or Measurement.Status.MEASURED
@@ -436,7 +476,9 @@ def _measurement_fields(tracked: TrackedIndicator, data: dict) -> dict:
         "narrative": (data.get("narrative") or "").strip(),
         "evidence_url": (data.get("evidence_url") or "").strip(),
     }
-    errors: dict = {}
+    errors: dict = _misplaced_figures(indicator, data)
+    if errors:
+        raise ValidationError(errors)
     if status == Measurement.Status.NOT_MEASURED:
         given = [
             name
@@ -479,7 +521,7 @@ def _measurement_fields(tracked: TrackedIndicator, data: dict) -> dict:
     return fields
 
 
-def _checked_breakdowns(
+def checked_breakdowns(
     tracked: TrackedIndicator, total: Decimal | None, breakdowns: Mapping | None
 ) -> dict:
     """{category: value} checked: categories of the indicator's dimensions, values adding up
@@ -562,8 +604,8 @@ def measurement_create(
     **data,
 ) -> Measurement:
     _check_tracked_period(tracked, period_start, period_end)
-    fields = _measurement_fields(tracked, {**data, "breakdowns": breakdowns})
-    values = _checked_breakdowns(tracked, fields["value"], breakdowns)
+    fields = measurement_fields(tracked, {**data, "breakdowns": breakdowns})
+    values = checked_breakdowns(tracked, fields["value"], breakdowns)
     if Measurement.objects.filter(
         tracked=tracked, period_start=period_start, period_end=period_end
     ).exists():
@@ -612,8 +654,8 @@ def measurement_update(
             if data.get("status") == Measurement.Status.NOT_MEASURED
             else {b.category: b.value for b in measurement.breakdowns.select_related("category")}
         )
-    fields = _measurement_fields(tracked, {**data, "breakdowns": breakdowns})
-    values = _checked_breakdowns(tracked, fields["value"], breakdowns)
+    fields = measurement_fields(tracked, {**data, "breakdowns": breakdowns})
+    values = checked_breakdowns(tracked, fields["value"], breakdowns)
     if data.get("measured_on"):
         fields["measured_on"] = data["measured_on"]
     if evidence_file:
