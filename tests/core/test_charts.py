@@ -231,3 +231,10 @@ def test_the_same_chart_is_drawn_once_then_read_from_the_cache(monkeypatch):
     assert len(calls) == 1
     charts.bar_chart("Cached", ["a", "b"], {"x": [Decimal(1), Decimal(3)]})
     assert len(calls) == 2
+
+
+def test_counts_read_as_whole_numbers():
+    from maillage.core import charts
+
+    chart = charts.bar_chart("Counts", ["a"], {"n": [Decimal(3)]}, kind="count")
+    assert chart.table.display_rows == [("a", ["3"])]

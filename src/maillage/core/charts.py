@@ -63,7 +63,7 @@ PALETTE = (
     "#F0E442",  # yellow
 )
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-KINDS = ("number", "money", "hours")
+KINDS = ("number", "count", "money", "hours")  # count: whole numbers ("3", not "3.00")
 FIGURE_SIZE = (8.0, 4.5)  # inches; the SVG scales anyway
 CHART_CACHE_SECONDS = 24 * 3600
 
@@ -100,7 +100,7 @@ class ChartTable:
 
     headers: tuple[str, ...]  # the category column's header, then each series' label
     rows: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
-    kind: str = "number"  # how the figures read: number, money or hours
+    kind: str = "number"  # how the figures read: number, count, money or hours
 
     @property
     def display_rows(self) -> list[tuple[str, list[str]]]:
@@ -190,6 +190,8 @@ def line_chart(
 
 
 def _format_figure(value: Decimal | None, kind: str, places: int = 2) -> str:
+    if kind == "count":
+        places = 0
     if kind == "money":
         return format_euros(value, places)
     if kind == "hours":

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.core.charts import SVG_NS, Chart, ChartTable, bar_chart, line_chart
-from maillage.core.money import format_decimal
 from maillage.core.sdg import SDG_COLOURS, sdg_label, sdg_text_colour
 
 from .models import Aggregation, Indicator
@@ -80,18 +79,6 @@ SDG_NAME_LINES = 5
 SDG_FADED_FILL = "#F1F3F5"
 SDG_FADED_TEXT = "#495057"
 SDG_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
-
-
-@dataclass(frozen=True)
-class CountTable(ChartTable):
-    """A table of whole counts: reads "3", not "3.00"."""
-
-    @property
-    def display_rows(self) -> list[tuple[str, list[str]]]:
-        return [
-            (label, ["—" if v is None else format_decimal(v, 0) for v in values])
-            for label, values in self.rows
-        ]
 
 
 @dataclass(frozen=True)
@@ -379,11 +366,12 @@ def sdg_grid(
     root.set("xmlns", SVG_NS)
     ElementTree.indent(root, space="")
 
-    table = CountTable(
+    table = ChartTable(
         headers=(_("Goal"), _("Indicators"), _("Met their target")),
         rows=tuple(
             (sdg_label(c.number), (Decimal(c.count), Decimal(c.met))) for c in contributions
         ),
+        kind="count",
     )
     drawing = SdgGridDrawing(tuple(tiles), width, height, translation.get_language())
     return Chart(

@@ -447,13 +447,3 @@ class CategoryForm(VersionedModelForm):
 
     def clean_position(self):
         return self.cleaned_data["position"] or 0
-
-
-class PeriodRangeForm(forms.Form):
-    """The range of the list page's figures: a year, by default the current one."""
-
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False)
-
-    def __init__(self, *args, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in years]

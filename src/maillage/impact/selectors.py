@@ -515,31 +515,6 @@ def measurements_for_indicator(indicator: Indicator) -> QuerySet[Measurement]:
     )
 
 
-def qualitative_readings(
-    indicator: Indicator, start: date, end: date
-) -> list[tuple[subjects.Subject, Measurement]]:
-    """The observations of a qualitative indicator over the range, newest first."""
-    measurements = list(
-        Measurement.objects.filter(indicator=indicator, period_end__gte=start, period_end__lte=end)
-        .select_related("tracked")
-        .order_by("-period_end", "-id")
-    )
-    resolved = subjects.resolve_many(
-        indicator.workspace,
-        [(m.tracked.subject_kind, m.tracked.subject_id) for m in measurements],
-    )
-    return [
-        (
-            resolved.get(
-                (m.tracked.subject_kind, m.tracked.subject_id),
-                subjects.Subject(m.tracked.subject_kind, m.tracked.subject_id, "?"),
-            ),
-            m,
-        )
-        for m in measurements
-    ]
-
-
 # --- SDG --------------------------------------------------------------------------------------
 
 

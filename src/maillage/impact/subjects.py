@@ -9,12 +9,13 @@ measurable registers its kind from its `AppConfig.ready()`::
     )
 
 A subject is then named `"project:12"` in imports, exports and the API, and its indicators
-roll up into the workspace's figures. `parent` (optional) says which subject a subject belongs
-to (a project to its partnership), for roll-ups below the workspace.
+roll up into the workspace's figures. Roll-ups between subjects (a partnership's projects) are
+not built yet: every selector takes the subjects to combine (`subject_keys`), so they will come
+from the module that knows which subjects belong together.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -33,7 +34,6 @@ class SubjectKind:
     model: str | None = None  # "app_label.Model"; None for the workspace itself
     url_name: str | None = None  # takes workspace_slug and pk
     order_by: tuple[str, ...] = ("pk",)
-    parent: Callable | None = None  # object -> subject ref of its parent, or None
 
     def model_class(self):
         return apps.get_model(self.model) if self.model else None
@@ -150,17 +150,3 @@ def resolve_many(workspace, refs: Iterable[tuple[str, int | None]]) -> dict[tupl
                 kind_key, obj.pk, str(obj), _url(kind, workspace, obj.pk), str(kind.label), obj
             )
     return found
-
-
-def choices(workspace, kind_key: str, query: str = "", limit: int = 20) -> list[Subject]:
-    """Subjects of one kind whose name contains `query`, for pickers."""
-    kind = get_kind(kind_key)
-    if kind.model is None:
-        return [resolve(workspace, WORKSPACE, None)]
-    queryset = kind.queryset(workspace)
-    if query:
-        queryset = queryset.filter(name__icontains=query)
-    return [
-        Subject(kind.key, obj.pk, str(obj), _url(kind, workspace, obj.pk), str(kind.label), obj)
-        for obj in queryset[:limit]
-    ]
