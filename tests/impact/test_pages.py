@@ -1,7 +1,7 @@
 """The impact pages: indicators, targets, measurements, evidence, following, breakdowns."""
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -390,3 +390,31 @@ def test_sdg_targets_are_offered_by_goal_and_add_their_goal(owner_client, worksp
         assert indicator.sdg_list == [1, 8]
     response = _create(owner_client, workspace, code="EMP-03", sdg_targets=["99.9"])
     assert "sdg_targets" in response.context["form"].errors
+
+
+def test_the_forms_preselect_the_next_period_to_fill(owner, owner_client, workspace):
+    from maillage.impact import periods
+
+    _, tracked = _indicator(workspace, owner.user)
+    today = date.today()
+    current = periods.period_of("quarter", today)
+    following = periods.period_of("quarter", current[1] + timedelta(days=1))
+    previous = periods.period_of("quarter", current[0] - timedelta(days=1))
+
+    def initial(name):
+        form = owner_client.get(url(name, workspace, tracked.pk)).context["form"]
+        return form["period"].value()
+
+    # A target is set ahead: the current quarter, then the next once the current one has one.
+    assert initial("target_create") == periods.period_key("quarter", *current)
+    with scope(workspace=workspace):
+        services.target_save(
+            tracked,
+            user=owner.user,
+            period_start=current[0],
+            period_end=current[1],
+            value=Decimal(1),
+        )
+    assert initial("target_create") == periods.period_key("quarter", *following)
+    # A measurement is of a period that has ended: the last one not yet recorded.
+    assert initial("measurement_create") == periods.period_key("quarter", *previous)

@@ -170,9 +170,10 @@ class TrackForm(forms.Form):
 class PeriodFormMixin:
     """A period chosen from a list (month, quarter, year) or typed as two dates (custom)."""
 
-    def setup_period(self, indicator: Indicator, instance=None, taken=frozenset()):
-        """`taken`: the periods already recorded, said in the list; the default period is the
-        latest past one not yet recorded."""
+    def setup_period(self, indicator: Indicator, instance=None, taken=frozenset(), ahead=False):
+        """`taken`: the periods already recorded, said in the list. The default period is the
+        latest past one not yet recorded, or with `ahead` (targets are set in advance) the
+        first one not yet recorded from the current one on."""
         self.indicator = indicator
         if indicator.frequency == Frequency.CUSTOM:
             self.fields["period_start"] = forms.DateField(
@@ -212,8 +213,12 @@ class PeriodFormMixin:
                 indicator.frequency, instance.period_start, instance.period_end
             )
         else:
-            past = [p for p in reversed(choices) if p[1] < today]
-            free = next((p for p in past if p not in taken), past[0] if past else choices[-1])
+            if ahead:
+                coming = [p for p in choices if p[1] >= today]
+                free = next((p for p in coming if p not in taken), coming[0])
+            else:
+                past = [p for p in reversed(choices) if p[1] < today]
+                free = next((p for p in past if p not in taken), past[0] if past else choices[-1])
             self.initial.setdefault("period", periods.period_key(indicator.frequency, *free))
 
     def period(self) -> tuple[date, date]:
@@ -235,7 +240,7 @@ class TargetForm(PeriodFormMixin, VersionedModelForm):
 
     def __init__(self, *args, indicator: Indicator, taken=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_period(indicator, self.instance, taken)
+        self.setup_period(indicator, self.instance, taken, ahead=True)
         if indicator.is_quantitative:
             del self.fields["text"]
             self.fields["value"].unit = indicator.display_unit
