@@ -1,6 +1,7 @@
 """Indicators: the workspace's list with its figures, detail with charts, create, edit,
 delete, and the subjects an indicator is followed for."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -112,49 +113,73 @@ def indicator_create(request, workspace_slug):
     return render(request, "impact/indicator_form.html", {"form": form, "indicator": None})
 
 
-def _subject_filter(request, tracked_subjects):
-    """The subject chosen on the detail page (?subject=actor:12), among those followed."""
-    ref = request.GET.get("subject", "")
-    for tracked, subject in tracked_subjects:
-        if ref and subject.ref == ref:
-            return tracked, subject
-    return None, None
+@dataclass
+class FiguresScope:
+    """What an indicator's figures are shown for: the subject chosen (?subject=actor:12, among
+    those it is followed for; all of them by default) and the year (?year=)."""
+
+    tracked_subjects: list
+    tracked: TrackedIndicator | None
+    subject: subjects.Subject | None
+    years: list[int]
+    year: int
+
+    @classmethod
+    def of(cls, request, indicator: Indicator) -> "FiguresScope":
+        tracked_subjects = selectors.tracked_with_subjects(indicator)
+        ref = request.GET.get("subject", "")
+        tracked, subject = next(
+            ((t, s) for t, s in tracked_subjects if ref and s.ref == ref), (None, None)
+        )
+        years = _years(request.workspace)
+        return cls(tracked_subjects, tracked, subject, years, _year(request, years))
+
+    @property
+    def subject_keys(self):
+        return [(self.subject.kind, self.subject.id)] if self.subject else None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
 
 
 def indicator_detail(request, workspace_slug, pk):
     indicator = get_in_workspace(Indicator.objects.prefetch_related("sdg_targets"), request, pk=pk)
-    tracked_subjects = selectors.tracked_with_subjects(indicator)
-    chosen_tracked, chosen = _subject_filter(request, tracked_subjects)
-    keys = [(chosen.kind, chosen.id)] if chosen else None
-    years = _years(request.workspace)
-    year = _year(request, years)
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    scope = FiguresScope.of(request, indicator)
+    keys = scope.subject_keys
     # The chart shows the year's months, the year's quarters with the year before's for context,
     # or every year (or custom period) up to the year's end; the table, the year.
-    chart_from = {Frequency.MONTH: start, Frequency.QUARTER: date(year - 1, 1, 1)}.get(
-        indicator.frequency
+    chart_from = {
+        Frequency.MONTH: scope.start,
+        Frequency.QUARTER: date(scope.year - 1, 1, 1),
+    }.get(indicator.frequency)
+    series = selectors.indicator_series(
+        indicator, subject_keys=keys, start=chart_from, end=scope.end
     )
-    series = selectors.indicator_series(indicator, subject_keys=keys, start=chart_from, end=end)
-    year_series = [p for p in series if start <= p.end <= end]
-    summary = selectors.summaries([indicator], start, end, subject_keys=keys)[0]
     measurements = selectors.measurements_for_indicator(indicator).filter(
-        period_end__gte=start, period_end__lte=end
+        period_end__gte=scope.start, period_end__lte=scope.end
     )
-    if chosen_tracked is not None:
-        measurements = measurements.filter(tracked=chosen_tracked)
+    if scope.tracked is not None:
+        measurements = measurements.filter(tracked=scope.tracked)
     page = Paginator(measurements, PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {(t.pk): s for t, s in tracked_subjects}
+    labels = {tracked.pk: subject for tracked, subject in scope.tracked_subjects}
     return render(
         request,
         "impact/indicator_detail.html",
         {
             "indicator": indicator,
-            "tracked_subjects": tracked_subjects,
-            "chosen": chosen,
-            "year": year,
-            "years": years,
-            "summary": summary,
-            "series": year_series,
+            "tracked_subjects": scope.tracked_subjects,
+            "chosen": scope.subject,
+            "year": scope.year,
+            "years": scope.years,
+            "summary": selectors.summaries([indicator], scope.start, scope.end, subject_keys=keys)[
+                0
+            ],
+            "series": [p for p in series if scope.start <= p.end <= scope.end],
             "chart": charts.target_vs_actual(indicator, series),
             "has_breakdowns": indicator.is_quantitative
             and not indicator.is_ratio
@@ -171,7 +196,11 @@ def indicator_detail(request, workspace_slug, pk):
             ],
             "goals": _goal_badges(indicator.sdg_list),
             "workspace_tracked": next(
-                (t for t, s in tracked_subjects if s.id is None and s.kind == subjects.WORKSPACE),
+                (
+                    tracked
+                    for tracked, subject in scope.tracked_subjects
+                    if subject.id is None and subject.kind == subjects.WORKSPACE
+                ),
                 None,
             ),
         },
@@ -183,16 +212,14 @@ def indicator_breakdowns(request, workspace_slug, pk):
     once it is shown (HTMX), so that the page itself draws one chart; a page of its own without
     JavaScript."""
     indicator = get_in_workspace(Indicator, request, pk=pk)
-    tracked_subjects = selectors.tracked_with_subjects(indicator)
-    _tracked, chosen = _subject_filter(request, tracked_subjects)
-    keys = [(chosen.kind, chosen.id)] if chosen else None
-    year = _year(request, _years(request.workspace))
+    scope = FiguresScope.of(request, indicator)
     figures = selectors.breakdown_figures(
-        indicator, date(year, 1, 1), date(year, 12, 31), subject_keys=keys
+        indicator, scope.start, scope.end, subject_keys=scope.subject_keys
     )
+    year = scope.year
     context = {
         "indicator": indicator,
-        "chosen": chosen,
+        "chosen": scope.subject,
         "year": year,
         "breakdown_charts": [
             chart
