@@ -228,3 +228,201 @@ class ReportJobFactory(TenantFactory):
     end = datetime.date(2025, 12, 31)
     language = "fr"
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- finance ---------------------------------------------------------------------------------
+
+
+class FunderFactory(TenantFactory):
+    class Meta:
+        model = "finance.Funder"
+
+    name = factory.Sequence(lambda n: f"Conseil régional n°{n}")
+    source = "public"
+    level = "region"
+
+
+class ProjectFactory(TenantFactory):
+    class Meta:
+        model = "finance.Project"
+
+    code = factory.Sequence(lambda n: f"PRJ{n}")
+    name = factory.Sequence(lambda n: f"Jardins partagés {n}")
+    start_date = datetime.date(2025, 1, 1)
+    end_date = datetime.date(2026, 12, 31)
+
+
+class FundingAgreementFactory(TenantFactory):
+    """An agreement funding `projects` (default: one new project of the same workspace)."""
+
+    class Meta:
+        model = "finance.FundingAgreement"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"CONV-2025-{n:03d}")
+    title = factory.Sequence(lambda n: f"Convention de financement {n}")
+    funder = factory.SubFactory(FunderFactory, workspace=factory.SelfAttribute("..workspace"))
+    amount_granted = 10000
+    start_date = datetime.date(2025, 1, 1)
+    end_date = datetime.date(2025, 12, 31)
+    eligible_categories = ["60", "61", "62", "64"]
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if not create:
+            return
+        with scopes_disabled():
+            projects = (
+                extracted if extracted is not None else [ProjectFactory(workspace=self.workspace)]
+            )
+            self.projects.set(projects)
+
+
+class FundingKeyFactory(TenantFactory):
+    class Meta:
+        model = "finance.FundingKey"
+
+    agreement = factory.SubFactory(
+        FundingAgreementFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    project = factory.LazyAttribute(lambda o: o.agreement.projects.first())
+    share = 50
+
+
+class BudgetLineFactory(TenantFactory):
+    class Meta:
+        model = "finance.BudgetLine"
+
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    year = 2025
+    category = "60"
+    label = "Petit matériel"
+    amount = 1000
+
+
+class ResourceFactory(TenantFactory):
+    class Meta:
+        model = "finance.Resource"
+
+    funder = factory.SubFactory(
+        FunderFactory,
+        workspace=factory.SelfAttribute("..workspace"),
+        source="members",
+        level="other",
+    )
+    kind = "militant_dues"
+    year = 2025
+    amount = 1500
+
+
+class InstalmentFactory(TenantFactory):
+    class Meta:
+        model = "finance.Instalment"
+
+    agreement = factory.SubFactory(
+        FundingAgreementFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    received_on = datetime.date(2025, 3, 1)
+    amount = 5000
+
+
+class ReportingDeadlineFactory(TenantFactory):
+    class Meta:
+        model = "finance.ReportingDeadline"
+
+    agreement = factory.SubFactory(
+        FundingAgreementFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    due_on = datetime.date(2026, 6, 30)
+    label = "Compte rendu financier"
+
+
+class VarianceExplanationFactory(TenantFactory):
+    class Meta:
+        model = "finance.VarianceExplanation"
+
+    agreement = factory.SubFactory(
+        FundingAgreementFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    line = "60"
+    text = "Achats reportés sur l'exercice suivant."
+
+
+class PersonFactory(TenantFactory):
+    class Meta:
+        model = "finance.Person"
+
+    first_name = factory.Sequence(lambda n: f"Camille{n}")
+    last_name = "Durand"
+    kind = "employee"
+    job_title = "Animatrice"
+
+
+class VolunteerFactory(PersonFactory):
+    kind = "volunteer"
+    valuation_rate = 15
+
+
+class ContractFactory(TenantFactory):
+    class Meta:
+        model = "finance.Contract"
+
+    person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    start_date = datetime.date(2024, 1, 1)
+    weekly_hours = 35
+    gross_annual_salary = 30000
+    annual_employer_charges = 12000
+
+
+class TimeEntryFactory(TenantFactory):
+    class Meta:
+        model = "finance.TimeEntry"
+
+    person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    date = datetime.date(2025, 3, 3)
+    hours = 7
+
+
+class LedgerLineFactory(TenantFactory):
+    class Meta:
+        model = "finance.LedgerLine"
+
+    journal_code = "AC"
+    journal_label = "Achats"
+    entry_number = factory.Sequence(lambda n: f"AC{n:05d}")
+    entry_date = datetime.date(2025, 3, 10)
+    account_number = "6063"
+    account_label = "Fournitures d'entretien et de petit équipement"
+    piece_ref = factory.Sequence(lambda n: f"FA{n:05d}")
+    piece_date = datetime.date(2025, 3, 8)
+    label = "Outils de jardinage"
+    debit = 500
+    credit = 0
+    category = "60"
+    fingerprint = factory.Sequence(lambda n: f"{n:040x}")
+
+
+class AssignmentRuleFactory(TenantFactory):
+    class Meta:
+        model = "finance.AssignmentRule"
+
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    account_prefix = "60"
+
+
+class LedgerAllocationFactory(TenantFactory):
+    class Meta:
+        model = "finance.LedgerAllocation"
+
+    line = factory.SubFactory(LedgerLineFactory, workspace=factory.SelfAttribute("..workspace"))
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    share = 100
+
+
+class AccountMappingFactory(TenantFactory):
+    class Meta:
+        model = "finance.AccountMapping"
+
+    prefix = "621"
+    category = "64"

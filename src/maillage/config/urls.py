@@ -18,6 +18,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/imports/", include("maillage.core.imports.urls")),
     path("w/<slug:workspace_slug>/ecosystem/", include("maillage.ecosystem.urls")),
     path("w/<slug:workspace_slug>/impact/", include("maillage.impact.urls")),
+    path("w/<slug:workspace_slug>/finance/", include("maillage.finance.urls")),
     path("catalogue/", include("maillage.ecosystem.public_urls")),
     path("", include("maillage.workspaces.urls")),
 ]

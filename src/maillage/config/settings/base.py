@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.ecosystem",
     "maillage.impact",
+    "maillage.finance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Work in progress (this session): routes are added by the module's author."""
+
+urlpatterns: list = []
