@@ -605,6 +605,22 @@ def by_family(findings: list[Finding]) -> list[dict]:
     ]
 
 
+def agreement_findings(agreement: FundingAgreement, allocation: Allocation) -> list[Finding]:
+    """The findings a funder report shows: those its own allocation reveals (no hours)."""
+    workspace = agreement.workspace
+    link = _Links(workspace)
+    projects = {p.pk: p for p in agreement.projects.all()}
+    people = {p.pk: p for p in Person.objects.filter(workspace=workspace)}
+    found = (
+        _double_funding(allocation, projects, people, link)
+        + _lines_over_allocated(workspace, link)
+        + _above_max_rate(allocation, link)
+        + _refused(allocation, projects, people, link)
+        + _instalments(workspace, link)
+    )
+    return [f for f in found if f.concerns(agreement)]
+
+
 def checks_for_agreement(agreement: FundingAgreement, findings: list[Finding] | None = None):
     """The findings that concern one agreement (its own, and its projects' without agreement)."""
     if findings is None:
