@@ -183,3 +183,40 @@ def test_findings_by_family_and_for_an_agreement(workspace, case):
     with scope(workspace=workspace):
         assert checks_for_agreement(case["foundation"], found) == found
         assert checks_for_agreement(case["region"], found) == []
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def test_the_checks_page_lists_findings_by_family(workspace, case, member):
+    from tests.conftest import client_for
+
+    InstalmentFactory(workspace=workspace, agreement=case["foundation"], amount=10500)
+    response = client_for(member).get(f"/w/{workspace.slug}/finance/checks/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 finding, €500.00 at stake." in page
+    assert 'data-kind="instalments_above_grant"' in page
+    assert "FONDATION-25: €10,500.00 received for €10,000.00 granted." in page
+
+
+def test_the_clean_page_says_nothing_was_found(workspace, case, guest):
+    from tests.conftest import client_for
+
+    response = client_for(guest).get(f"/w/{workspace.slug}/finance/checks/")
+    assert "No finding" in response.content.decode()
+
+
+def test_the_findings_download_as_xlsx(workspace, case, member):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import client_for
+
+    InstalmentFactory(workspace=workspace, agreement=case["foundation"], amount=10500)
+    response = client_for(member).get(f"/w/{workspace.slug}/finance/checks/export.xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Check", "Finding", "Amount at stake (€)", "Items")
+    assert rows[1][2] == 500

@@ -142,7 +142,7 @@ class Resource(TenantModel):
     """
 
     funder = models.ForeignKey(
-        Funder, on_delete=models.PROTECT, related_name="resources", verbose_name=_("funder")
+        Funder, on_delete=models.RESTRICT, related_name="resources", verbose_name=_("funder")
     )
     kind = models.CharField(_("kind of resource"), max_length=30, choices=ResourceKind.choices)
     year = models.PositiveSmallIntegerField(
@@ -195,7 +195,7 @@ class FundingAgreement(TenantModel):
     reference = models.CharField(_("reference"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     funder = models.ForeignKey(
-        Funder, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("funder")
+        Funder, on_delete=models.RESTRICT, related_name="agreements", verbose_name=_("funder")
     )
     projects = models.ManyToManyField(
         "finance.Project", related_name="agreements", verbose_name=_("projects")

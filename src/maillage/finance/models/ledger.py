@@ -133,13 +133,13 @@ class LedgerAllocation(TenantModel):
     )
     project = models.ForeignKey(
         "finance.Project",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="ledger_allocations",
         verbose_name=_("project"),
     )
     agreement = models.ForeignKey(
         "finance.FundingAgreement",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="ledger_allocations",

@@ -90,7 +90,7 @@ class BudgetLine(TenantModel):
     )
     funder = models.ForeignKey(
         "finance.Funder",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="budget_lines",

@@ -151,18 +151,18 @@ class TimeEntry(TenantModel):
     """Hours a person spent on a project on a day, optionally for one agreement."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("person")
+        Person, on_delete=models.RESTRICT, related_name="time_entries", verbose_name=_("person")
     )
     date = models.DateField(_("date"))
     project = models.ForeignKey(
         "finance.Project",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="time_entries",
         verbose_name=_("project"),
     )
     agreement = models.ForeignKey(
         "finance.FundingAgreement",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="time_entries",
