@@ -426,3 +426,17 @@ class AccountMappingFactory(TenantFactory):
 
     prefix = "621"
     category = "64"
+
+
+class DocumentJobFactory(TenantFactory):
+    """A finance document (the EU pack) asked for by `created_by`, waiting for its turn."""
+
+    class Meta:
+        model = "finance.DocumentJob"
+
+    kind = "eu_pack"
+    agreement = factory.SubFactory(
+        FundingAgreementFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    language = "en"
+    created_by = factory.SubFactory(UserFactory)

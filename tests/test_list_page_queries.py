@@ -152,6 +152,87 @@ def _add_sdg_indicators(workspace, owner, n):
         MeasurementFactory(workspace=workspace, tracked=tracked, period_start=start, period_end=end)
 
 
+def _add_resource_mix(workspace, owner, n):
+    """Funders with agreements over two years, resources, staff and volunteer time, ledger."""
+    from tests.factories import LedgerAllocationFactory
+    from tests.finance.test_socio_economic import _add_rows
+
+    _add_rows(workspace, n)
+    LedgerAllocationFactory.create_batch(n, workspace=workspace)
+
+
+def _add_people(workspace, owner, n):
+    """Employees with a contract and hours, and volunteers."""
+    from tests.factories import ContractFactory, TimeEntryFactory, VolunteerFactory
+
+    for _ in range(n):
+        contract = ContractFactory(workspace=workspace)
+        TimeEntryFactory(workspace=workspace, person=contract.person, date=date.today())
+    VolunteerFactory.create_batch(n, workspace=workspace)
+
+
+def _add_funding(workspace, owner, n):
+    """Projects with budget lines, funders with resources, agreements funding several projects
+    with keys, instalments and reporting deadlines (some overdue, some due soon)."""
+    from datetime import timedelta
+
+    from tests.factories import (
+        BudgetLineFactory,
+        FunderFactory,
+        FundingAgreementFactory,
+        FundingKeyFactory,
+        InstalmentFactory,
+        ProjectFactory,
+        ReportingDeadlineFactory,
+        ResourceFactory,
+    )
+
+    today = date.today()
+    for i in range(n):
+        projects = ProjectFactory.create_batch(
+            2, workspace=workspace, start_date=today - timedelta(days=30), end_date=today
+        )
+        BudgetLineFactory(workspace=workspace, project=projects[0], year=today.year)
+        funder = FunderFactory(workspace=workspace)
+        ResourceFactory(workspace=workspace, year=today.year)
+        agreement = FundingAgreementFactory(
+            workspace=workspace,
+            funder=funder,
+            projects=projects,
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=30),
+        )
+        FundingKeyFactory(workspace=workspace, agreement=agreement, project=projects[0])
+        InstalmentFactory(workspace=workspace, agreement=agreement, received_on=today)
+        ReportingDeadlineFactory(
+            workspace=workspace, agreement=agreement, due_on=today + timedelta(days=i % 90 - 20)
+        )
+
+
+def _add_ledger(workspace, owner, n):
+    """Ledger lines over two journals, half assigned (by a rule or by hand), mappings, rules."""
+    from tests.factories import (
+        AccountMappingFactory,
+        AssignmentRuleFactory,
+        FundingAgreementFactory,
+        LedgerAllocationFactory,
+        LedgerLineFactory,
+    )
+
+    agreement = FundingAgreementFactory(workspace=workspace)
+    with scopes_disabled():
+        project = agreement.projects.first()
+    rule = AssignmentRuleFactory(workspace=workspace, project=project, agreement=agreement)
+    for i in range(n):
+        line = LedgerLineFactory(workspace=workspace, journal_code="AC" if i % 2 else "BQ")
+        if i % 2:
+            LedgerAllocationFactory(
+                workspace=workspace, line=line, project=project, rule=rule if i % 4 else None
+            )
+        AccountMappingFactory(workspace=workspace, prefix=f"{6000 + i + n}")
+        AssignmentRuleFactory(workspace=workspace, project=project)
+
+
 LIST_PAGES = {
     "workspaces:members": _add_members,
     "workspaces:dashboard": _add_events,
@@ -169,6 +250,16 @@ LIST_PAGES = {
     "impact:home": _add_indicators,
     "impact:dimensions": _add_indicators,
     "impact:sdg": _add_sdg_indicators,
+    "finance:ledger": _add_ledger,
+    "finance:ledger_mappings": _add_ledger,
+    "finance:ledger_rules": _add_ledger,
+    "finance:home": _add_funding,
+    "finance:projects": _add_funding,
+    "finance:funders": _add_funding,
+    "finance:resources": _add_funding,
+    "finance:agreements": _add_funding,
+    "finance:people": _add_people,
+    "finance:socio_economic_model": _add_resource_mix,
 }
 
 

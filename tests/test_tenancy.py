@@ -81,6 +81,10 @@ def _objects(workspace):
             "audience": AudienceFactory(workspace=workspace),
             "relation_type": RelationTypeFactory(workspace=workspace),
             **_impact_objects(workspace),
+            **_people_time_objects(workspace),
+            **_funding_objects(workspace),
+            **_document_objects(workspace),
+            **_ledger_objects(workspace),
         }
 
 
@@ -99,6 +103,81 @@ def _impact_objects(workspace):
             status="done",
             file="impact/x/reports/report.pdf",
             filename="rapport-impact-2025.pdf",
+        ),
+    }
+
+
+def _people_time_objects(workspace):
+    """Finance, staff and time: a person with a contract, and a month for the timesheet (URL
+    arguments that are numbers, not objects, given as objects whose `pk` is the number)."""
+    from types import SimpleNamespace
+
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(workspace=workspace)
+    return {
+        "person": contract.person,
+        "contract": contract,
+        "timesheet_year": SimpleNamespace(pk=2025),
+        "timesheet_month": SimpleNamespace(pk=3),
+    }
+
+
+def _funding_objects(workspace):
+    """Finance, projects and funding: a project with a budget line, a funder with a resource,
+    an agreement with a funding key, an instalment and a reporting deadline."""
+    from tests.factories import (
+        BudgetLineFactory,
+        FundingKeyFactory,
+        InstalmentFactory,
+        ReportingDeadlineFactory,
+        ResourceFactory,
+    )
+
+    key = FundingKeyFactory(workspace=workspace)
+    agreement = key.agreement
+    return {
+        "project": key.project,
+        "budget_line": BudgetLineFactory(workspace=workspace, project=key.project),
+        "funder": agreement.funder,
+        "resource": ResourceFactory(workspace=workspace),
+        "agreement": agreement,
+        "funding_key": key,
+        "instalment": InstalmentFactory(workspace=workspace, agreement=agreement),
+        "deadline": ReportingDeadlineFactory(workspace=workspace, agreement=agreement),
+    }
+
+
+def _document_objects(workspace):
+    """Finance documents written in the background: an EU pack, done, of someone else."""
+    from tests.factories import DocumentJobFactory
+
+    return {
+        "document_job": DocumentJobFactory(
+            workspace=workspace,
+            status="done",
+            file="finance/x/documents/pack.zip",
+            filename="eu-control-pack.zip",
+        )
+    }
+
+
+def _ledger_objects(workspace):
+    """Finance, ledger: a line with an allocation, an assignment rule and an account mapping."""
+    from tests.factories import (
+        AccountMappingFactory,
+        AssignmentRuleFactory,
+        LedgerAllocationFactory,
+    )
+
+    allocation = LedgerAllocationFactory(workspace=workspace)
+    return {
+        "ledger_line": allocation.line,
+        "ledger_allocation": allocation,
+        "assignment_rule": AssignmentRuleFactory(workspace=workspace),
+        "account_mapping": AccountMappingFactory(
+            workspace=workspace,
+            prefix=f"6{allocation.line.pk}",  # unique: _objects runs twice
         ),
     }
 
@@ -181,6 +260,89 @@ ROUTE_OBJECTS = {
     "impact:category_edit": {"pk": "category"},
     # impact: exports
     "impact:export_indicators_csv": {},
+    # finance: dashboard, projects and budgets, funders and resources, agreements
+    "finance:home": {},
+    "finance:projects": {},
+    "finance:project_create": {},
+    "finance:project": {"pk": "project"},
+    "finance:project_edit": {"pk": "project"},
+    "finance:project_delete": {"pk": "project"},
+    "finance:project_budget": {"pk": "project"},
+    "finance:budget_line_edit": {"pk": "budget_line"},
+    "finance:funders": {},
+    "finance:funder_create": {},
+    "finance:funder": {"pk": "funder"},
+    "finance:funder_edit": {"pk": "funder"},
+    "finance:funder_delete": {"pk": "funder"},
+    "finance:resources": {},
+    "finance:resource_create": {},
+    "finance:resource_edit": {"pk": "resource"},
+    "finance:agreements": {},
+    "finance:agreement_create": {},
+    "finance:agreement": {"pk": "agreement"},
+    "finance:agreement_edit": {"pk": "agreement"},
+    "finance:agreement_delete": {"pk": "agreement"},
+    "finance:funding_key_create": {"pk": "agreement"},
+    "finance:funding_key_edit": {"pk": "funding_key"},
+    "finance:instalment_create": {"pk": "agreement"},
+    "finance:instalment_edit": {"pk": "instalment"},
+    "finance:deadline_create": {"pk": "agreement"},
+    "finance:deadline_edit": {"pk": "deadline"},
+    "finance:deadline_submit": {"pk": "deadline"},
+    # finance: staff and volunteers, contracts, settings
+    "finance:people": {},
+    "finance:person_create": {},
+    "finance:person": {"pk": "person"},
+    "finance:person_edit": {"pk": "person"},
+    "finance:person_active": {"pk": "person"},
+    "finance:contract_create": {"pk": "person"},
+    "finance:contract_edit": {"pk": "contract"},
+    "finance:contract_delete": {"pk": "contract"},
+    "finance:settings": {},
+    # finance: time
+    "finance:time_week": {},
+    "finance:time_cell": {"pk": "person"},
+    "finance:timesheet_pdf": {"pk": "person", "year": "timesheet_year", "month": "timesheet_month"},
+    # finance: checks
+    "finance:checks": {},
+    "finance:checks_export_csv": {},
+    "finance:checks_export_xlsx": {},
+    # finance: socio-economic model and open-data exports
+    "finance:socio_economic_model": {},
+    "finance:export_360giving": {},
+    "finance:export_iati": {},
+    # finance: the funder report (CERFA 15059)
+    "finance:agreement_report": {"pk": "agreement"},
+    "finance:agreement_report_explanation": {"pk": "agreement"},
+    "finance:agreement_report_xlsx": {"pk": "agreement"},
+    "finance:agreement_report_docx": {"pk": "agreement"},
+    "finance:agreement_report_pdf": {"pk": "agreement"},
+    "finance:agreement_report_json": {"pk": "agreement"},
+    # finance: project P&L, funder overview, EU pack
+    "finance:project_report": {"pk": "project"},
+    "finance:project_report_xlsx": {"pk": "project"},
+    "finance:funder_report": {"pk": "funder"},
+    "finance:funder_report_xlsx": {"pk": "funder"},
+    "finance:eu_pack": {"pk": "agreement"},
+    "finance:eu_pack_create": {"pk": "agreement"},
+    "finance:eu_pack_job": {"pk": "document_job"},
+    "finance:eu_pack_job_progress": {"pk": "document_job"},
+    "finance:eu_pack_job_download": {"pk": "document_job"},
+    # finance: the ledger (FEC lines, allocations by hand, account mapping, assignment rules)
+    "finance:ledger": {},
+    "finance:ledger_export_csv": {},
+    "finance:ledger_export_xlsx": {},
+    "finance:ledger_line": {"pk": "ledger_line"},
+    "finance:ledger_allocation_create": {"pk": "ledger_line"},
+    "finance:ledger_allocation_edit": {"pk": "ledger_allocation"},
+    "finance:ledger_mappings": {},
+    "finance:ledger_mapping_create": {},
+    "finance:ledger_mapping_edit": {"pk": "account_mapping"},
+    "finance:ledger_rules": {},
+    "finance:ledger_rule_create": {},
+    "finance:ledger_rules_apply": {},
+    "finance:ledger_rule_edit": {"pk": "assignment_rule"},
+    "finance:ledger_rule_move": {"pk": "assignment_rule"},
     "impact:export_indicators_xlsx": {},
     "impact:export_targets_csv": {},
     "impact:export_targets_xlsx": {},

@@ -10,6 +10,7 @@ argument. A new operation that is not declared fails the test, so it is covered 
 import re
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django_scopes import scopes_disabled
 
@@ -17,11 +18,26 @@ from maillage.api.api import api
 from maillage.workspaces.models import Membership, Role
 from tests.api.helpers import bearer, make_token
 from tests.factories import (
+    AccountMappingFactory,
     ActorFactory,
+    AssignmentRuleFactory,
+    BudgetLineFactory,
+    ContractFactory,
+    FunderFactory,
+    FundingAgreementFactory,
+    FundingKeyFactory,
+    InstalmentFactory,
+    LedgerAllocationFactory,
+    LedgerLineFactory,
     MeasurementFactory,
     MembershipFactory,
+    PersonFactory,
+    ProjectFactory,
     RelationFactory,
+    ReportingDeadlineFactory,
+    ResourceFactory,
     TargetFactory,
+    TimeEntryFactory,
     WorkspaceFactory,
 )
 from tests.routes import walk
@@ -81,6 +97,97 @@ OPERATION_OBJECTS = {
     "delete_measurement": {"measurement_id": "measurement"},
     "list_breakdown_dimensions": {},
     "list_sdg_targets": {},
+    # Finance (maillage/api/finance.py)
+    "list_projects": {},
+    "create_project": {},
+    "get_project": {"project_id": "finance_project"},
+    "replace_project": {"project_id": "finance_project"},
+    "update_project": {"project_id": "finance_project"},
+    "delete_project": {"project_id": "finance_project"},
+    "get_project_actuals": {"project_id": "finance_project"},
+    "list_budget_lines": {},
+    "create_budget_line": {},
+    "get_budget_line": {"budget_line_id": "finance_budget_line"},
+    "replace_budget_line": {"budget_line_id": "finance_budget_line"},
+    "update_budget_line": {"budget_line_id": "finance_budget_line"},
+    "delete_budget_line": {"budget_line_id": "finance_budget_line"},
+    "list_funders": {},
+    "create_funder": {},
+    "get_funder": {"funder_id": "finance_funder"},
+    "replace_funder": {"funder_id": "finance_funder"},
+    "update_funder": {"funder_id": "finance_funder"},
+    "delete_funder": {"funder_id": "finance_funder"},
+    "list_resources": {},
+    "create_resource": {},
+    "get_resource": {"resource_id": "finance_resource"},
+    "replace_resource": {"resource_id": "finance_resource"},
+    "update_resource": {"resource_id": "finance_resource"},
+    "delete_resource": {"resource_id": "finance_resource"},
+    "list_agreements": {},
+    "create_agreement": {},
+    "get_agreement": {"agreement_id": "finance_agreement"},
+    "replace_agreement": {"agreement_id": "finance_agreement"},
+    "update_agreement": {"agreement_id": "finance_agreement"},
+    "delete_agreement": {"agreement_id": "finance_agreement"},
+    "get_agreement_report": {"agreement_id": "finance_agreement"},
+    "list_funding_keys": {},
+    "create_funding_key": {},
+    "get_funding_key": {"key_id": "finance_funding_key"},
+    "replace_funding_key": {"key_id": "finance_funding_key"},
+    "update_funding_key": {"key_id": "finance_funding_key"},
+    "delete_funding_key": {"key_id": "finance_funding_key"},
+    "list_instalments": {},
+    "create_instalment": {},
+    "get_instalment": {"instalment_id": "finance_instalment"},
+    "replace_instalment": {"instalment_id": "finance_instalment"},
+    "update_instalment": {"instalment_id": "finance_instalment"},
+    "delete_instalment": {"instalment_id": "finance_instalment"},
+    "list_deadlines": {},
+    "create_deadline": {},
+    "get_deadline": {"deadline_id": "finance_deadline"},
+    "replace_deadline": {"deadline_id": "finance_deadline"},
+    "update_deadline": {"deadline_id": "finance_deadline"},
+    "delete_deadline": {"deadline_id": "finance_deadline"},
+    "list_people": {},
+    "create_person": {},
+    "get_person": {"person_id": "finance_person"},
+    "replace_person": {"person_id": "finance_person"},
+    "update_person": {"person_id": "finance_person"},
+    "list_contracts": {},
+    "create_contract": {},
+    "get_contract": {"contract_id": "finance_contract"},
+    "replace_contract": {"contract_id": "finance_contract"},
+    "update_contract": {"contract_id": "finance_contract"},
+    "delete_contract": {"contract_id": "finance_contract"},
+    "list_time_entries": {},
+    "create_time_entry": {},
+    "get_time_entry": {"time_entry_id": "finance_time_entry"},
+    "replace_time_entry": {"time_entry_id": "finance_time_entry"},
+    "update_time_entry": {"time_entry_id": "finance_time_entry"},
+    "delete_time_entry": {"time_entry_id": "finance_time_entry"},
+    "save_time_week": {},
+    "list_ledger_lines": {},
+    "get_ledger_line": {"line_id": "finance_ledger_line"},
+    "list_ledger_allocations": {},
+    "create_ledger_allocation": {},
+    "get_ledger_allocation": {"allocation_id": "finance_ledger_allocation"},
+    "replace_ledger_allocation": {"allocation_id": "finance_ledger_allocation"},
+    "update_ledger_allocation": {"allocation_id": "finance_ledger_allocation"},
+    "delete_ledger_allocation": {"allocation_id": "finance_ledger_allocation"},
+    "list_assignment_rules": {},
+    "create_assignment_rule": {},
+    "apply_assignment_rules": {},
+    "get_assignment_rule": {"rule_id": "finance_rule"},
+    "replace_assignment_rule": {"rule_id": "finance_rule"},
+    "update_assignment_rule": {"rule_id": "finance_rule"},
+    "delete_assignment_rule": {"rule_id": "finance_rule"},
+    "list_account_mappings": {},
+    "create_account_mapping": {},
+    "get_account_mapping": {"mapping_id": "finance_mapping"},
+    "replace_account_mapping": {"mapping_id": "finance_mapping"},
+    "update_account_mapping": {"mapping_id": "finance_mapping"},
+    "delete_account_mapping": {"mapping_id": "finance_mapping"},
+    "get_finance_checks": {},
 }
 
 
@@ -91,6 +198,7 @@ def _objects(workspace):
             "actor": ActorFactory(workspace=workspace),
             "relation": RelationFactory(workspace=workspace),
             **_impact_objects(workspace),
+            **_finance_objects(workspace),
         }
 
 
@@ -101,6 +209,74 @@ def _impact_objects(workspace):
         "tracked": measurement.tracked,
         "measurement": measurement,
         "target": TargetFactory(workspace=workspace, tracked=measurement.tracked),
+    }
+
+
+# Lists whose items are the rows of one model: checked against every row of A in that table
+# rather than against every id of A's objects, which other tables may share by chance (on
+# PostgreSQL, sequences outlive the tests' transactions). Other lists: against every id of A.
+LIST_MODELS = {
+    "list_members": "workspaces.Membership",
+    "list_actors": "ecosystem.Actor",
+    "list_relations": "ecosystem.Relation",
+    "list_themes": "ecosystem.Theme",
+    "list_audiences": "ecosystem.Audience",
+    "list_relation_types": "ecosystem.RelationType",
+    "list_indicators": "impact.Indicator",
+    "list_targets": "impact.Target",
+    "list_measurements": "impact.Measurement",
+    "list_breakdown_dimensions": "impact.BreakdownDimension",
+    "list_projects": "finance.Project",
+    "list_budget_lines": "finance.BudgetLine",
+    "list_funders": "finance.Funder",
+    "list_resources": "finance.Resource",
+    "list_agreements": "finance.FundingAgreement",
+    "list_funding_keys": "finance.FundingKey",
+    "list_instalments": "finance.Instalment",
+    "list_deadlines": "finance.ReportingDeadline",
+    "list_people": "finance.Person",
+    "list_contracts": "finance.Contract",
+    "list_time_entries": "finance.TimeEntry",
+    "list_ledger_lines": "finance.LedgerLine",
+    "list_ledger_allocations": "finance.LedgerAllocation",
+    "list_assignment_rules": "finance.AssignmentRule",
+    "list_account_mappings": "finance.AccountMapping",
+}
+
+
+def _finance_objects(workspace):
+    """One row per finance table and call, so that ids of A and B interleave table by table."""
+    from maillage.finance.models import AccountMapping
+
+    project = ProjectFactory(workspace=workspace)
+    funder = FunderFactory(workspace=workspace)
+    agreement = FundingAgreementFactory(workspace=workspace, funder=funder, projects=[project])
+    person = PersonFactory(workspace=workspace)
+    line = LedgerLineFactory(workspace=workspace)
+    rule = AssignmentRuleFactory(workspace=workspace, project=project)
+    prefix = str(621 + AccountMapping.objects.filter(workspace=workspace).count())
+    return {
+        "finance_project": project,
+        "finance_budget_line": BudgetLineFactory(workspace=workspace, project=project),
+        "finance_funder": funder,
+        "finance_resource": ResourceFactory(
+            workspace=workspace, funder=funder, kind="subsidy", project=project
+        ),
+        "finance_agreement": agreement,
+        "finance_funding_key": FundingKeyFactory(
+            workspace=workspace, agreement=agreement, project=project
+        ),
+        "finance_instalment": InstalmentFactory(workspace=workspace, agreement=agreement),
+        "finance_deadline": ReportingDeadlineFactory(workspace=workspace, agreement=agreement),
+        "finance_person": person,
+        "finance_contract": ContractFactory(workspace=workspace, person=person),
+        "finance_time_entry": TimeEntryFactory(workspace=workspace, person=person, project=project),
+        "finance_ledger_line": line,
+        "finance_ledger_allocation": LedgerAllocationFactory(
+            workspace=workspace, line=line, project=project, rule=rule
+        ),
+        "finance_rule": rule,
+        "finance_mapping": AccountMappingFactory(workspace=workspace, prefix=prefix),
     }
 
 
@@ -205,16 +381,23 @@ def test_token_of_b_never_reaches_a(two_workspaces):
 
 
 def test_lists_of_b_never_contain_ids_of_a(two_workspaces):
-    _, b, objects_a, intruder = two_workspaces
+    a, b, objects_a, intruder = two_workspaces
     _, secret = make_token(intruder)
     ids_of_a = {obj.pk for obj in objects_a.values()}
     for path, method, operation in _operations():
         if method != "get" or OPERATION_OBJECTS[operation["operationId"]]:
             continue
+        model = LIST_MODELS.get(operation["operationId"])
+        if model is not None:
+            with scopes_disabled():
+                rows = apps.get_model(model).objects.filter(workspace=a)
+                forbidden = set(rows.values_list("pk", flat=True))
+        else:
+            forbidden = ids_of_a
         response = _call("get", _fill(path, {"slug": b.slug}) + "?limit=200", secret)
         assert response.status_code == 200, path
         body = response.json()
         if isinstance(body, dict) and "items" not in body:
             continue  # not a list (a coverage matrix: counts only, tested in its module)
         items = body["items"] if isinstance(body, dict) else body
-        assert not {item["id"] for item in items} & ids_of_a, path
+        assert not {item["id"] for item in items} & forbidden, path

@@ -10,7 +10,7 @@ Authentication, the workspace scope and the error format come with the API (see 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import ecosystem, impact, workspaces
+from . import ecosystem, finance, impact, workspaces
 from .auth import ApiTokenAuth, workspace_operation
 from .errors import install_exception_handlers
 
@@ -33,6 +33,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", workspaces.router),
     ("", ecosystem.router),
     ("", impact.router),
+    ("", finance.router),
 ]
 
 

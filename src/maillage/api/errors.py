@@ -3,7 +3,8 @@
 `detail` says what is wrong, for a person (translated); `code` is stable, for a program:
 
 - 401 `missing_token`, `malformed_header`, `invalid_token`, `expired_token` (`auth.TokenError`);
-- 403 `permission_denied`, with `required_role` when the caller's role is too low;
+- 403 `permission_denied`, with `required_role` when the caller's role is too low, and
+  `fields` when fields were refused (salaries sent without the permission to see them);
 - 404 `not_found` (`Http404`, `DoesNotExist`), never saying what was looked for;
 - 409 `conflict` (`StaleObjectError`), with its message;
 - 422 `validation_error`, where `detail` is a list of `{"loc": [...], "msg": ..., "type": ...}`
@@ -44,6 +45,8 @@ def forbidden(api, request, exc):
     extra = {}
     if getattr(exc, "required_role", None):
         extra["required_role"] = str(exc.required_role.value)
+    if getattr(exc, "fields", None):
+        extra["fields"] = list(exc.fields)
     detail = str(exc) or _("You are not allowed to do this.")
     return _respond(api, request, 403, detail, "permission_denied", **extra)
 

@@ -14,7 +14,16 @@ from .models import AuditEvent
 
 Action = AuditEvent.Action
 _REDACTED = "•••"
-SENSITIVE_FIELDS = {"password", "token_hash", "key", "secret"}
+# Secrets, and salaries (finance contracts: only members allowed to see sensitive data read
+# them, and the audit trail is open to every manager).
+SENSITIVE_FIELDS = {
+    "password",
+    "token_hash",
+    "key",
+    "secret",
+    "gross_annual_salary",
+    "annual_employer_charges",
+}
 
 
 def _jsonable(value: Any) -> Any:

@@ -29,14 +29,17 @@ Everything here is a read; nothing is stored. The rules, in the order they apply
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connections
+from django.db.models import CharField, DateField, Func, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from maillage.core.money import allocate, round_euro
 
@@ -60,7 +63,7 @@ VOLUNTEER_USE = "86"
 VOLUNTEER_SOURCE = "87"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cost:
     """One cost of a project, exact. A time group spans days; a ledger share is one day."""
 
@@ -90,7 +93,7 @@ class Cost:
         return ("time", self.person_id, self.project_id, self.agreement_id, self.start)
 
 
-@dataclass
+@dataclass(slots=True)
 class Charge:
     cost: Cost
     agreement_id: int
@@ -109,6 +112,7 @@ class AgreementFigures:
     eligible_costs: list[Cost] = field(default_factory=list)  # the action's, in period/category
     charges: list[Charge] = field(default_factory=list)  # charged to this agreement, eligible
     refused: list[tuple[Charge, str]] = field(default_factory=list)  # named but ineligible
+    _sums: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def rate(self) -> Decimal:
@@ -118,13 +122,42 @@ class AgreementFigures:
         base = staff if self.agreement.indirect_base == IndirectBase.STAFF else direct
         return base * self.rate
 
+    # The sums are read many times (totals, indirect costs, the maximum, what can be claimed):
+    # each is computed once, in the order of the lists, and again only if a list has grown.
+
+    def _eligible_sums(self) -> tuple[Decimal, Decimal]:
+        token = ("eligible", id(self.eligible_costs), len(self.eligible_costs))
+        cached = self._sums.get("eligible")
+        if cached is None or cached[0] != token:
+            direct = staff = ZERO
+            for cost in self.eligible_costs:
+                amount = cost.amount
+                direct += amount
+                if cost.category == STAFF_CATEGORY:
+                    staff += amount
+            cached = self._sums["eligible"] = (token, direct, staff)
+        return cached[1], cached[2]
+
+    def _charged_sums(self) -> tuple[Decimal, Decimal]:
+        token = ("charged", id(self.charges), len(self.charges))
+        cached = self._sums.get("charged")
+        if cached is None or cached[0] != token:
+            direct = staff = ZERO
+            for charge in self.charges:
+                amount = charge.cost.amount * charge.share / HUNDRED
+                direct += amount
+                if charge.cost.category == STAFF_CATEGORY:
+                    staff += amount
+            cached = self._sums["charged"] = (token, direct, staff)
+        return cached[1], cached[2]
+
     @property
     def eligible_direct(self) -> Decimal:
-        return sum((c.amount for c in self.eligible_costs), ZERO)
+        return self._eligible_sums()[0]
 
     @property
     def eligible_staff(self) -> Decimal:
-        return sum((c.amount for c in self.eligible_costs if c.category == STAFF_CATEGORY), ZERO)
+        return self._eligible_sums()[1]
 
     @property
     def eligible_indirect(self) -> Decimal:
@@ -136,11 +169,11 @@ class AgreementFigures:
 
     @property
     def charged_direct(self) -> Decimal:
-        return sum((charge.amount for charge in self.charges), ZERO)
+        return self._charged_sums()[0]
 
     @property
     def charged_staff(self) -> Decimal:
-        return sum((ch.amount for ch in self.charges if ch.cost.category == STAFF_CATEGORY), ZERO)
+        return self._charged_sums()[1]
 
     @property
     def charged_indirect(self) -> Decimal:
@@ -179,11 +212,14 @@ class Allocation:
 
     def over_charged(self) -> Iterable[tuple[Cost, Decimal]]:
         """Costs charged beyond 100 % across agreements, with the percentage charged."""
-        for cost in self.costs:
-            charges = self.charges_by_cost.get(cost.key, ())
+        # `charges_by_cost` holds the charged costs in the order of `costs` (filled by walking
+        # them); a cost charged once at most 100 % is never over charged.
+        for charges in self.charges_by_cost.values():
+            if len(charges) == 1 and charges[0].share <= HUNDRED:
+                continue
             total = sum((charge.share for charge in charges), ZERO)
             if total > HUNDRED:
-                yield cost, total
+                yield charges[0].cost, total
 
 
 # --- Loading costs -------------------------------------------------------------------------
@@ -201,6 +237,90 @@ def _split(first: datetime.date, last: datetime.date, cuts: Iterable[datetime.da
     return any(first < cut <= last for cut in cuts)
 
 
+def _splits(first: datetime.date, last: datetime.date, cuts: list[datetime.date]) -> bool:
+    """`_split` on sorted `cuts`: is there a cut in (first, last]?"""
+    index = bisect.bisect_right(cuts, first)
+    return index < len(cuts) and cuts[index] <= last
+
+
+#: SQLite's grouping expressions (templates of `Func`), written out so that the indexes on
+#: the same expressions serve the queries (migration 0003: an index on an expression serves a
+#: query that writes it identically, constants included, never as bound parameters). Django's
+#: `TruncMonth` and ISO week functions are Python functions called for every row on SQLite.
+SQLITE_MONTH = "substr(%(expressions)s, 1, 7)"
+SQLITE_WEEK = "date(%(expressions)s, '-6 days', 'weekday 1')"
+
+
+def month_key(queryset):
+    """An expression grouping `date` by month, computed by the database itself."""
+    if connections[queryset.db].vendor == "sqlite":
+        return Func("date", template=SQLITE_MONTH, output_field=CharField())
+    return TruncMonth("date")
+
+
+def week_key(queryset):
+    """An expression grouping `date` by ISO week (its Monday), computed by the database."""
+    if connections[queryset.db].vendor == "sqlite":
+        return Func("date", template=SQLITE_WEEK, output_field=DateField())
+    return TruncWeek("date")
+
+
+#: How many (project or person, month) windows one query reads day by day.
+SPLIT_BATCH = 200
+
+
+def _month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = day.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - ONE_DAY
+
+
+def _days_of_split_groups(entries, split: list[dict]) -> dict[tuple, list]:
+    """The daily hours of the groups that a boundary splits, by (person, project, agreement,
+    month). A group is split by a boundary of its project (an agreement's) or of its person
+    (a contract's): the days are read by window, (project, month) or (person, month), one query
+    per `SPLIT_BATCH` windows; the days of groups that are not split are left aside."""
+    wanted = {}
+    windows = set()
+    for group in split:
+        month = group["first"].replace(day=1)
+        wanted[(group["person_id"], group["project_id"], group["agreement_id"], month)] = {}
+        windows.add(
+            (group["window"], group["person_id" if group["window"] else "project_id"], month)
+        )
+    windows = sorted(windows)
+    for index in range(0, len(windows), SPLIT_BATCH):
+        condition = Q()
+        for by_person, pk, month in windows[index : index + SPLIT_BATCH]:
+            span = _month_bounds(month)
+            if by_person:
+                condition |= Q(person_id=pk, date__range=span)
+            else:
+                condition |= Q(project_id=pk, date__range=span)
+        rows = (
+            entries.filter(condition)
+            .values_list("person_id", "project_id", "agreement_id", "date")
+            .annotate(hours=Sum("hours"))
+            .order_by()
+        )
+        for person_id, project_id, agreement_id, day, hours in rows:
+            found = wanted.get((person_id, project_id, agreement_id, day.replace(day=1)))
+            if found is not None:
+                found[day] = hours  # a day read through two windows is the same day
+    return {key: [(day, day, found[day]) for day in sorted(found)] for key, found in wanted.items()}
+
+
+def _group_order(group: dict) -> tuple:
+    agreement_id = group["agreement_id"]
+    return (
+        group["person_id"],
+        group["project_id"],
+        agreement_id is not None,
+        agreement_id or 0,
+        group["first"],
+    )
+
+
 def _time_costs(
     workspace,
     project_ids: list[int],
@@ -213,10 +333,13 @@ def _time_costs(
         entries = entries.filter(date__gte=start)
     if end:
         entries = entries.filter(date__lte=end)
-    groups = list(
-        entries.values("person_id", "project_id", "agreement_id", month=TruncMonth("date"))
+    # Grouped in the order of the index that serves it on SQLite (migration 0003), then put in
+    # one order whatever the database: person, project, agreement (none first), month.
+    groups = sorted(
+        entries.values("project_id", "person_id", "agreement_id", month=month_key(entries))
         .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
-        .order_by()
+        .order_by(),
+        key=_group_order,
     )
     if not groups:
         return []
@@ -228,58 +351,89 @@ def _time_costs(
     ):
         contracts[contract.person_id].append(contract)
     settings = cost_rates.get_settings(workspace)
+    # The rate of each contract, rounded to the cent once (the one rounding of a rate).
+    contract_rates = {
+        contract.pk: round_euro(cost_rates.hourly_cost(contract, settings))
+        for person_contracts in contracts.values()
+        for contract in person_contracts
+    }
     project_cuts = {
-        pid: [day for a in agreements for day in _boundaries(a.start_date, a.end_date)]
+        pid: sorted(day for a in agreements for day in _boundaries(a.start_date, a.end_date))
         for pid, agreements in agreements_by_project.items()
     }
     person_cuts = {
-        pid: [day for c in person_contracts for day in _boundaries(c.start_date, c.end_date)]
+        pid: sorted(day for c in person_contracts for day in _boundaries(c.start_date, c.end_date))
         for pid, person_contracts in contracts.items()
     }
 
-    def rate_on(person: Person, day: datetime.date) -> Decimal | None:
-        if person.is_volunteer:
-            return person.valuation_rate
-        contract = cost_rates.contract_on(contracts.get(person.pk, []), day)
-        if contract is None:
-            return None
-        return round_euro(cost_rates.hourly_cost(contract, settings))
+    # The contract found last for each person, reused while it covers the day (contracts do
+    # not overlap; where they do, the first covering one is looked up every time, as before).
+    overlapping = {
+        pid
+        for pid, person_contracts in contracts.items()
+        if any(
+            a.end_date is None or a.end_date >= b.start_date
+            for a, b in itertools.pairwise(person_contracts)
+        )
+    }
+    current: dict[int, Contract] = {}
+    volunteers = {pk: person.valuation_rate for pk, person in people.items() if person.is_volunteer}
 
-    result = []
+    def rate_on(person_id: int, day: datetime.date) -> Decimal | None:
+        if person_id in volunteers:
+            return volunteers[person_id]
+        contract = current.get(person_id)
+        if contract is None or not contract.covers(day) or person_id in overlapping:
+            contract = cost_rates.contract_on(contracts.get(person_id, []), day)
+            if contract is None:
+                return None
+            current[person_id] = contract
+        return contract_rates[contract.pk]
+
+    split = []
     for group in groups:
-        person = people[group["person_id"]]
-        cuts = project_cuts.get(group["project_id"], []) + person_cuts.get(person.pk, [])
-        if _split(group["first"], group["last"], cuts):
-            days = (
-                entries.filter(
-                    person_id=person.pk,
-                    project_id=group["project_id"],
-                    agreement_id=group["agreement_id"],
-                    date__range=(group["first"], group["last"]),
-                )
-                .values("date")
-                .annotate(hours=Sum("hours"))
-                .order_by("date")
-            )
-            pieces = [(row["date"], row["date"], row["hours"]) for row in days]
+        first, last = group["first"], group["last"]
+        if _splits(first, last, project_cuts.get(group["project_id"], [])):
+            group["split"], group["window"] = True, False  # read by (project, month)
+            split.append(group)
+        elif _splits(first, last, person_cuts.get(group["person_id"], [])):
+            group["split"], group["window"] = True, True  # read by (person, month)
+            split.append(group)
+        else:
+            group["split"] = False
+    days = _days_of_split_groups(entries, split) if split else {}
+
+    cent = Decimal("0.01")
+    result = []
+    append = result.append
+    for group in groups:
+        person_id, project_id, agreement_id = (
+            group["person_id"],
+            group["project_id"],
+            group["agreement_id"],
+        )
+        volunteer = person_id in volunteers
+        if group["split"]:
+            month = group["first"].replace(day=1)
+            pieces = days[(person_id, project_id, agreement_id, month)]
         else:
             pieces = [(group["first"], group["last"], group["hours"])]
         for first, last, hours in pieces:
-            hours = Decimal(hours).quantize(Decimal("0.01"))  # exact: sums of hundredths
-            rate = rate_on(person, first)
-            result.append(
+            hours = Decimal(hours).quantize(cent)  # exact: sums of hundredths
+            rate = rate_on(person_id, first)
+            append(
                 Cost(
                     source="time",
-                    project_id=group["project_id"],
-                    category=VOLUNTEER_USE if person.is_volunteer else STAFF_CATEGORY,
+                    project_id=project_id,
+                    category=VOLUNTEER_USE if volunteer else STAFF_CATEGORY,
                     start=first,
                     end=last,
                     amount=hours * rate if rate is not None else ZERO,
-                    agreement_id=group["agreement_id"],
-                    person_id=person.pk,
+                    agreement_id=agreement_id,
+                    person_id=person_id,
                     hours=hours,
                     rate=rate,
-                    in_kind=person.is_volunteer,
+                    in_kind=volunteer,
                 )
             )
     return result
@@ -295,49 +449,60 @@ def _ledger_costs(
         allocations = allocations.filter(line__entry_date__gte=start)
     if end:
         allocations = allocations.filter(line__entry_date__lte=end)
-    rows = list(
-        allocations.values(
-            "id",
-            "line_id",
-            "project_id",
-            "agreement_id",
-            "share",
-            "line__debit",
-            "line__credit",
-            "line__category",
-            "line__entry_date",
-        ).order_by("line__entry_date", "line_id", "id")
-    )
-    line_ids = {row["line_id"] for row in rows}
-    totals = dict(
-        LedgerAllocation.objects.filter(workspace=workspace, line_id__in=line_ids)
+    # Each line's shares across all its allocations (to any project), read with the row (a
+    # correlated subquery on the allocations' line index).
+    line_total = (
+        LedgerAllocation.objects.filter(workspace=workspace, line_id=OuterRef("line_id"))
+        .order_by()
         .values("line_id")
         .annotate(total=Sum("share"))
-        .values_list("line_id", "total")
-        .order_by()
+        .values("total")
     )
+    rows = allocations.values_list(
+        "id",
+        "line_id",
+        "project_id",
+        "agreement_id",
+        "share",
+        "line__debit",
+        "line__credit",
+        "line__category",
+        "line__entry_date",
+        Subquery(line_total),
+    ).order_by("line__entry_date", "line_id", "id")
+    cent = Decimal("0.01")
     result = []
-    for row in rows:
-        category = row["line__category"]
+    append = result.append
+    for (
+        allocation_id,
+        line_id,
+        project_id,
+        agreement_id,
+        share,
+        debit,
+        credit,
+        category,
+        day,
+        total,
+    ) in rows:
         if category in PRODUCT_SIDE:
-            amount = row["line__credit"] - row["line__debit"]
+            amount = credit - debit
         elif category in CHARGE_SIDE:
-            amount = row["line__debit"] - row["line__credit"]
+            amount = debit - credit
         else:
             continue
-        day = row["line__entry_date"]
-        result.append(
+        append(
             Cost(
                 source="ledger",
-                project_id=row["project_id"],
+                project_id=project_id,
                 category=category,
                 start=day,
                 end=day,
-                amount=amount * row["share"] / HUNDRED,
-                agreement_id=row["agreement_id"],
-                line_id=row["line_id"],
-                allocation_id=row["id"],
-                line_share_total=Decimal(totals.get(row["line_id"], 0)).quantize(Decimal("0.01")),
+                amount=amount * share / HUNDRED,
+                agreement_id=agreement_id,
+                line_id=line_id,
+                allocation_id=allocation_id,
+                line_share_total=Decimal(total or 0).quantize(cent),
                 in_kind=category in ("86", "87"),
             )
         )
@@ -407,41 +572,77 @@ def allocate_projects(
         keys[key.project_id].append(key)
     figures = {pk: AgreementFigures(agreement) for pk, agreement in agreements.items()}
     charges_by_cost: dict[tuple, list[Charge]] = defaultdict(list)
+    # The rules of `_inside` and `_eligible_category`, with what they read looked up once:
+    # (start, end, eligible categories, figures) of each agreement, each project's agreements
+    # and keys.
+    terms = {
+        pk: (a.start_date, a.end_date, frozenset(a.eligible_categories), figures[pk])
+        for pk, a in agreements.items()
+    }
+    funding = {pid: [terms[a.pk] for a in group] for pid, group in by_project.items()}
+    keyed = {  # keys of agreements that no longer fund the project are skipped
+        pid: [
+            (terms[key.agreement_id], key.agreement_id, key.share)
+            for key in project_keys
+            if key.agreement_id in terms
+        ]
+        for pid, project_keys in keys.items()
+    }
+    # A cost lies within one month (a time group, a day): only the agreements whose period
+    # meets that month can take it; they are listed once per (project, month).
+    candidates: dict[tuple, tuple[list, list]] = {}
+
+    def meeting(project_id: int, day: datetime.date) -> tuple[list, list]:
+        first, last = _month_bounds(day)
+        found = (
+            [t for t in funding.get(project_id, ()) if t[0] <= last and first <= t[1]],
+            [k for k in keyed.get(project_id, ()) if k[0][0] <= last and first <= k[0][1]],
+        )
+        candidates[(project_id, day.year, day.month)] = found
+        return found
+
     for cost in costs:
-        if cost.is_product:
+        category = cost.category
+        if category in PRODUCT_SIDE or cost.in_kind:  # in kind: eligible and charged nowhere
             continue
-        for agreement in by_project.get(cost.project_id, ()):
-            if _inside(agreement, cost) and _eligible_category(agreement, cost):
-                figures[agreement.pk].eligible_costs.append(cost)
-        if cost.in_kind:
-            continue
-        if cost.agreement_id is not None:
-            named = [(cost.agreement_id, HUNDRED)]
+        first, last, project_id = cost.start, cost.end, cost.project_id
+        if first.year != last.year or first.month != last.month:  # not from the engine
+            eligible_terms, keyed_terms = funding.get(project_id, ()), keyed.get(project_id, ())
         else:
-            named = [(key.agreement_id, key.share) for key in keys.get(cost.project_id, ())]
-        for agreement_id, share in named:
-            agreement = agreements.get(agreement_id)
-            if agreement is None:  # a key of an agreement that no longer funds the project
-                continue
-            charge = Charge(cost, agreement_id, share)
-            inside = _inside(agreement, cost)
-            eligible = _eligible_category(agreement, cost)
-            if inside and eligible:
-                figures[agreement_id].charges.append(charge)
-                charges_by_cost[cost.key].append(charge)
+            eligible_terms, keyed_terms = candidates.get(
+                (project_id, first.year, first.month)
+            ) or meeting(project_id, first)
+        for start_date, end_date, eligible, figure in eligible_terms:
+            if start_date <= first and last <= end_date and category in eligible:
+                figure.eligible_costs.append(cost)
+        if cost.agreement_id is not None:
+            found = terms.get(cost.agreement_id)
+            named = [(found, cost.agreement_id, HUNDRED)] if found is not None else ()
+        else:
+            named = keyed_terms
+        cost_key = None
+        for (start_date, end_date, eligible, figure), agreement_id, share in named:
+            inside = start_date <= first and last <= end_date
+            if inside and category in eligible:
+                charge = Charge(cost, agreement_id, share)
+                figure.charges.append(charge)
+                if cost_key is None:
+                    cost_key = cost.key
+                charges_by_cost[cost_key].append(charge)
             elif cost.agreement_id is not None:  # named by hand but not eligible: say why
                 reason = "period" if not inside else "category"
-                figures[agreement_id].refused.append((charge, reason))
+                figure.refused.append((Charge(cost, agreement_id, share), reason))
+    funded: dict[int, set[int]] = defaultdict(set)
+    for pid, group in by_project.items():
+        for agreement in group:
+            funded[agreement.pk].add(pid)
     return Allocation(
         costs=costs,
         agreements=agreements,
         keys=dict(keys),
         figures=figures,
         charges_by_cost=dict(charges_by_cost),
-        projects_by_agreement={
-            pk: sorted(pid for pid, group in by_project.items() if agreements[pk] in group)
-            for pk in agreements
-        },
+        projects_by_agreement={pk: sorted(funded[pk]) for pk in agreements},
     )
 
 

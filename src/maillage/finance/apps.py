@@ -12,6 +12,12 @@ class FinanceConfig(AppConfig):
 
         from maillage.impact.subjects import register_subject_kind
 
+        from .personal_data import register_people
+        from .services.overviews import register_document_jobs
+
+        register_people()
+        register_document_jobs()
+
         register_subject_kind(
             "project",
             lazy("Project"),

@@ -20,26 +20,32 @@ Each finding names the items concerned and the amount at stake, rounded to the c
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Q, Sum
-from django.db.models.functions import ExtractIsoYear, ExtractMonth, ExtractWeek, ExtractYear
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from maillage.core.money import allocate, format_decimal, format_euros, format_hours, round_euro
 
 from . import costs as cost_rates
-from .allocation import HUNDRED, ZERO, Allocation, allocate_projects
+from .allocation import HUNDRED, ZERO, Allocation, allocate_projects, month_key, week_key
 from .models import (
+    AccountMapping,
     BudgetLine,
     Contract,
+    FinanceSettings,
+    Funder,
     FundingAgreement,
+    FundingKey,
     Instalment,
     LedgerAllocation,
     LedgerLine,
@@ -109,33 +115,68 @@ class Finding:
     project_ids: set[int] = field(default_factory=set)
     person_id: int | None = None
 
-    def concerns(self, agreement: FundingAgreement) -> bool:
+    def concerns(self, agreement: FundingAgreement, project_ids: set[int] | None = None) -> bool:
+        """Whether the finding is the agreement's: it names it, or names none but one of its
+        projects (`project_ids`: the agreement's projects, read here when not given)."""
         if agreement.pk in self.agreement_ids:
             return True
-        return (
-            bool(self.project_ids)
-            and not self.agreement_ids
-            and bool(self.project_ids & set(agreement.projects.values_list("pk", flat=True)))
-        )
+        if not self.project_ids or self.agreement_ids:
+            return False
+        if project_ids is None:
+            project_ids = set(agreement.projects.values_list("pk", flat=True))
+        return bool(self.project_ids & project_ids)
 
 
 def _percent(value: Decimal) -> str:
     return format_decimal(value, 0 if value == value.to_integral_value() else 2)
 
 
-def _day(value: datetime.date) -> str:
+#: While checks run, each value's text once (formatting reads the language's formats each
+#: time; thousands of findings repeat the same hours and days). Per run: one language.
+_texts: ContextVar[dict | None] = ContextVar("finance_check_texts", default=None)
+
+
+def _text(function, value) -> str:
+    memo = _texts.get()
+    if memo is None:
+        return function(value)
+    key = (function, value)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = function(value)
+    return text
+
+
+def _short_date(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _day(value: datetime.date) -> str:
+    return _text(_short_date, value)
+
+
+def _hours_text(value) -> str:
+    return _text(format_hours, value)
+
+
+def _euros(value) -> str:
+    return _text(format_euros, value)
 
 
 class _Links:
     def __init__(self, workspace):
         self.slug = workspace.slug
+        self.found: dict[tuple[str, int], str] = {}
 
     def __call__(self, name: str, pk: int) -> str:
-        try:  # TEMPORARY until the pages land
-            return reverse(name, kwargs={"workspace_slug": self.slug, "pk": pk})
-        except Exception:
-            return ""
+        url = self.found.get((name, pk))
+        if url is None:
+            try:  # TEMPORARY until the pages land
+                url = reverse(name, kwargs={"workspace_slug": self.slug, "pk": pk})
+            except Exception:
+                url = ""
+            self.found[(name, pk)] = url
+        return url
 
 
 def _agreement_item(agreement, link) -> Item:
@@ -176,7 +217,7 @@ def _double_funding(allocation: Allocation, projects, people, link) -> list[Find
                     "project": project,
                     "share": _percent(share),
                     "agreements": ", ".join(a.reference for a in agreements),
-                    "hours": format_hours(hours),
+                    "hours": _hours_text(hours),
                     "lines": lines,
                 },
                 round_euro(excess),
@@ -189,7 +230,7 @@ def _double_funding(allocation: Allocation, projects, people, link) -> list[Find
                             "person": people[c.person_id],
                             "start": _day(c.start),
                             "end": _day(c.end),
-                            "hours": format_hours(c.hours),
+                            "hours": _hours_text(c.hours),
                         },
                         link("finance:person", c.person_id),
                     )
@@ -207,13 +248,21 @@ def _double_funding(allocation: Allocation, projects, people, link) -> list[Find
     return findings
 
 
-def _lines_over_allocated(workspace, link) -> list[Finding]:
+def _lines_over_allocated(workspace, link, among=None) -> list[Finding]:
+    """Lines allocated beyond 100 %; with `among` (an agreement's id and its projects' ids), only
+    the lines with an allocation to one of those projects or naming the agreement: the only
+    ones whose finding can concern it."""
+    allocations = LedgerAllocation.objects.filter(workspace=workspace)
+    if among is not None:
+        agreement_id, project_ids = among
+        concerned = LedgerAllocation.objects.filter(
+            Q(agreement_id=agreement_id) | Q(project_id__in=project_ids), workspace=workspace
+        )
+        allocations = allocations.filter(
+            line_id__in=Subquery(concerned.values("line_id").order_by())
+        )
     over = (
-        LedgerAllocation.objects.filter(workspace=workspace)
-        .values("line_id")
-        .annotate(total=Sum("share"))
-        .filter(total__gt=100)
-        .order_by()
+        allocations.values("line_id").annotate(total=Sum("share")).filter(total__gt=100).order_by()
     )
     totals = {row["line_id"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in over}
     if not totals:
@@ -235,7 +284,7 @@ def _lines_over_allocated(workspace, link) -> list[Finding]:
                 % {
                     "piece": line.piece_ref or line.entry_number,
                     "label": line.label,
-                    "amount": format_euros(line.amount),
+                    "amount": _euros(line.amount),
                     "share": _percent(share),
                     "targets": "; ".join(
                         f"{a.project.code}"
@@ -283,10 +332,10 @@ def _public_above_cost(allocation: Allocation, projects, workspace, link) -> lis
         if len(project_ids) == 1:
             parts = [agreement.amount_granted]
         else:
-            weights = [
-                sum((c.amount for c in figures.eligible_costs if c.project_id == pid), ZERO)
-                for pid in project_ids
-            ]
+            eligible: dict[int, Decimal] = {}
+            for cost in figures.eligible_costs:  # each project's, in the order of the list
+                eligible[cost.project_id] = eligible.get(cost.project_id, ZERO) + cost.amount
+            weights = [eligible.get(pid, ZERO) for pid in project_ids]
             if sum(weights) <= 0:
                 weights = [Decimal(1)] * len(project_ids)
             parts = allocate(agreement.amount_granted, [max(w, ZERO) for w in weights])
@@ -310,8 +359,8 @@ def _public_above_cost(allocation: Allocation, projects, workspace, link) -> lis
                     )
                     % {
                         "project": project,
-                        "granted": format_euros(granted),
-                        "base": format_euros(base),
+                        "granted": _euros(granted),
+                        "base": _euros(base),
                         "which": _("actual cost")
                         if project.end_date < today or spent >= planned.get(project_id, ZERO)
                         else _("budgeted cost"),
@@ -345,10 +394,10 @@ def _above_max_rate(allocation: Allocation, link) -> list[Finding]:
                     )
                     % {
                         "agreement": agreement.reference,
-                        "charged": format_euros(charged),
-                        "eligible": format_euros(round_euro(figures.eligible_total)),
+                        "charged": _euros(charged),
+                        "eligible": _euros(round_euro(figures.eligible_total)),
                         "rate": _percent(agreement.max_rate),
-                        "limit": format_euros(limit),
+                        "limit": _euros(limit),
                     },
                     charged - limit,
                     items=[_agreement_item(agreement, link)],
@@ -392,7 +441,7 @@ def _refused(allocation: Allocation, projects, people, link) -> list[Finding]:
                                 "person": people[cost.person_id],
                                 "start": _day(cost.start),
                                 "end": _day(cost.end),
-                                "hours": format_hours(cost.hours),
+                                "hours": _hours_text(cost.hours),
                             },
                             link("finance:person", cost.person_id),
                         )
@@ -428,6 +477,35 @@ def _refused(allocation: Allocation, projects, people, link) -> list[Finding]:
 # --- (d) hours -----------------------------------------------------------------------------
 
 
+def _days_outside_contracts(entries, spans, contracts) -> dict[int, list]:
+    """Per employee, [hours, first day, last day] of the days of `spans` (person, first, last)
+    that none of their contracts covers, read day by day (a few spans: those that a contract
+    does not cover from end to end)."""
+    outside: dict[int, list] = {}
+    for index in range(0, len(spans), 200):
+        condition = Q()
+        for person_id, first, last in spans[index : index + 200]:
+            condition |= Q(person_id=person_id, date__range=(first, last))
+        days = (
+            entries.filter(condition)
+            .values("person_id", "date")
+            .annotate(hours=Sum("hours"))
+            .order_by("person_id", "date")
+        )
+        for row in days:
+            person_id, day = row["person_id"], row["date"]
+            if cost_rates.contract_on(contracts.get(person_id, []), day) is not None:
+                continue
+            found = outside.get(person_id)
+            if found is None:
+                outside[person_id] = [row["hours"], day, day]
+            else:
+                found[0] += row["hours"]
+                found[1] = min(found[1], day)
+                found[2] = max(found[2], day)
+    return dict(sorted(outside.items()))
+
+
 def _hours(workspace, link) -> list[Finding]:
     settings = cost_rates.get_settings(workspace)
     employees = {
@@ -439,115 +517,118 @@ def _hours(workspace, link) -> list[Finding]:
     entries = TimeEntry.objects.filter(workspace=workspace, person__kind=Person.Kind.EMPLOYEE)
     findings = []
 
+    message = _(
+        "%(person)s: %(hours)s in %(period)s for %(limit)s under contract (%(excess)s over)."
+    )
+    week_label = _("week %(week)s of %(year)s")
+
     def excess_finding(kind, person, contract, hours, limit, label, first):
         rate = round_euro(cost_rates.hourly_cost(contract, settings))
         excess = hours - limit
         return Finding(
             kind,
-            _("%(person)s: %(hours)s in %(period)s for %(limit)s under contract (%(excess)s over).")
+            message
             % {
                 "person": person,
-                "hours": format_hours(hours),
+                "hours": _hours_text(hours),
                 "period": label,
-                "limit": format_hours(limit),
-                "excess": format_hours(excess),
+                "limit": _hours_text(limit),
+                "excess": _hours_text(excess),
             },
             round_euro(excess * rate),
             items=[Item(str(person), link("finance:person", person.pk))],
             person_id=person.pk,
         )
 
-    weeks = (
-        entries.values("person_id", year=ExtractIsoYear("date"), week=ExtractWeek("date"))
-        .annotate(hours=Sum("hours"), first=Min("date"))
-        .order_by("person_id", "year", "week")
+    # One scan: each employee's hours by week and month (a week across two months is two
+    # chunks), with native date functions (on SQLite, Django's ISO week and month functions
+    # are Python functions called for every entry). Weeks and months add their chunks up, in
+    # the order of the days, so in the order of (person, year, week) and (person, year, month).
+    chunks = sorted(
+        (
+            (row["person_id"], row["first"], row["last"], row["hours"])
+            for row in entries.values("person_id", week=week_key(entries), month=month_key(entries))
+            .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
+            .order_by()
+        ),
+        key=lambda chunk: (chunk[0], chunk[1]),
     )
-    for row in weeks:
-        person = employees[row["person_id"]]
-        contract = cost_rates.contract_on(contracts[person.pk], row["first"])
-        hours = Decimal(row["hours"]).quantize(Decimal("0.01"))
+    weeks: dict[tuple, list] = {}
+    months: dict[tuple, list] = {}
+    uncovered = []
+    for person_id, first, last, hours in chunks:
+        key = (person_id, *first.isocalendar()[:2])
+        found = weeks.get(key)
+        if found is None:
+            weeks[key] = [hours, first]
+        else:
+            found[0] += hours
+        key = (person_id, first.year, first.month)
+        found = months.get(key)
+        if found is None:
+            months[key] = [hours, first]
+        else:
+            found[0] += hours
+        contract = cost_rates.contract_on(contracts.get(person_id, []), first)
+        if contract is None or not contract.covers(last):
+            uncovered.append((person_id, first, last))  # some of its days may lie outside
+    outside = _days_outside_contracts(entries, uncovered, contracts)
+    for (person_id, year, week), (total, first) in weeks.items():
+        person = employees[person_id]
+        contract = cost_rates.contract_on(contracts[person.pk], first)
+        hours = Decimal(total).quantize(Decimal("0.01"))
         if contract is not None and hours > contract.weekly_hours:
-            label = _("week %(week)s of %(year)s") % {"week": row["week"], "year": row["year"]}
+            label = week_label % {"week": week, "year": year}
             findings.append(
                 excess_finding(
-                    Kind.HOURS_WEEK,
-                    person,
-                    contract,
-                    hours,
-                    contract.weekly_hours,
-                    label,
-                    row["first"],
+                    Kind.HOURS_WEEK, person, contract, hours, contract.weekly_hours, label, first
                 )
             )
-    months = (
-        entries.values("person_id", year=ExtractYear("date"), month=ExtractMonth("date"))
-        .annotate(hours=Sum("hours"), first=Min("date"))
-        .order_by("person_id", "year", "month")
-    )
-    for row in months:
-        person = employees[row["person_id"]]
-        contract = cost_rates.contract_on(contracts[person.pk], row["first"])
-        hours = Decimal(row["hours"]).quantize(Decimal("0.01"))
+    for (person_id, year, month), (total, first) in months.items():
+        person = employees[person_id]
+        contract = cost_rates.contract_on(contracts[person.pk], first)
+        hours = Decimal(total).quantize(Decimal("0.01"))
         if contract is None:
             continue
         limit = (contract.weekly_hours * WEEKS_PER_MONTH).quantize(Decimal("0.01"))
         if hours > limit:
-            label = datetime.date(row["year"], row["month"], 1).strftime("%m/%Y")
+            label = datetime.date(year, month, 1).strftime("%m/%Y")
             findings.append(
-                excess_finding(
-                    Kind.HOURS_MONTH, person, contract, hours, limit, label, row["first"]
-                )
+                excess_finding(Kind.HOURS_MONTH, person, contract, hours, limit, label, first)
             )
-    # Days no contract covers: one query, each employee's contracts excluded.
-    outside = Q()
-    for person_id in employees:
-        covered = Q()
-        for contract in contracts.get(person_id, []):
-            span = Q(date__gte=contract.start_date)
-            if contract.end_date:
-                span &= Q(date__lte=contract.end_date)
-            covered |= span
-        outside |= Q(person_id=person_id) & ~covered if covered else Q(person_id=person_id)
-    if employees:
-        rows = (
-            entries.filter(outside)
-            .values("person_id")
-            .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
-            .order_by("person_id")
+    # Days no contract covers.
+    for person_id, (total, first, last) in outside.items():
+        person = employees[person_id]
+        findings.append(
+            Finding(
+                Kind.OUTSIDE_CONTRACT,
+                _(
+                    "%(person)s: %(hours)s recorded between %(first)s and %(last)s on days "
+                    "no contract covers; they cannot be costed."
+                )
+                % {
+                    "person": person,
+                    "hours": _hours_text(Decimal(total).quantize(Decimal("0.01"))),
+                    "first": _day(first),
+                    "last": _day(last),
+                },
+                ZERO.quantize(Decimal("0.01")),
+                items=[Item(str(person), link("finance:person", person.pk))],
+                person_id=person.pk,
+            )
         )
-        for row in rows:
-            person = employees[row["person_id"]]
-            findings.append(
-                Finding(
-                    Kind.OUTSIDE_CONTRACT,
-                    _(
-                        "%(person)s: %(hours)s recorded between %(first)s and %(last)s on days "
-                        "no contract covers; they cannot be costed."
-                    )
-                    % {
-                        "person": person,
-                        "hours": format_hours(Decimal(row["hours"]).quantize(Decimal("0.01"))),
-                        "first": _day(row["first"]),
-                        "last": _day(row["last"]),
-                    },
-                    ZERO.quantize(Decimal("0.01")),
-                    items=[Item(str(person), link("finance:person", person.pk))],
-                    person_id=person.pk,
-                )
-            )
     return findings
 
 
 # --- (e) instalments -----------------------------------------------------------------------
 
 
-def _instalments(workspace, link) -> list[Finding]:
-    rows = (
-        Instalment.objects.filter(workspace=workspace)
-        .values("agreement_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
+def _instalments(workspace, link, agreement_id: int | None = None) -> list[Finding]:
+    """Agreements whose instalments exceed the grant (with `agreement_id`: that one only)."""
+    instalments = Instalment.objects.filter(workspace=workspace)
+    if agreement_id is not None:
+        instalments = instalments.filter(agreement_id=agreement_id)
+    rows = instalments.values("agreement_id").annotate(total=Sum("amount")).order_by()
     totals = {row["agreement_id"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
     findings = []
     for agreement in FundingAgreement.objects.filter(
@@ -561,8 +642,8 @@ def _instalments(workspace, link) -> list[Finding]:
                     _("%(agreement)s: %(received)s received for %(granted)s granted.")
                     % {
                         "agreement": agreement.reference,
-                        "received": format_euros(received),
-                        "granted": format_euros(agreement.amount_granted),
+                        "received": _euros(received),
+                        "granted": _euros(agreement.amount_granted),
                     },
                     received - agreement.amount_granted,
                     items=[_agreement_item(agreement, link)],
@@ -575,21 +656,100 @@ def _instalments(workspace, link) -> list[Finding]:
 # --- Entry points --------------------------------------------------------------------------
 
 
+#: A workspace with more time entries and ledger allocations than this takes seconds to check
+#: (about 4 s of CPU for a million time entries on SQLite): its findings are kept in the cache,
+#: keyed by the version of everything they are computed from (`data_version`), so that the page
+#: opens at once while nothing changed. Smaller workspaces are checked every time.
+CACHE_ABOVE_ROWS = 100_000
+CACHE_SECONDS = 60 * 60
+#: Bump when the checks change what they find or how they say it (cached findings then expire).
+CHECKS_VERSION = 1
+
+
 def run_checks(workspace) -> list[Finding]:
     """Every finding of the workspace, grouped by kind in the order of FAMILIES."""
+    version = data_version(workspace)
+    if version is None:
+        return _run_checks(workspace)
+    key = f"finance:checks:{workspace.pk}:{version}"
+    findings = cache.get(key)
+    if findings is None:
+        findings = _run_checks(workspace)
+        cache.set(key, findings, CACHE_SECONDS)
+    return findings
+
+
+def data_version(workspace) -> str | None:
+    """A digest of everything the checks read, or None for a workspace small enough to check
+    every time (`CACHE_ABOVE_ROWS`).
+
+    The big tables (time entries, ledger lines and allocations) count by rows, highest id and
+    latest `updated_at` (every write of the app sets it, the importers' bulk writes included);
+    the small ones by their full content, so that even a bulk `update()` that leaves
+    `updated_at` alone shows (a ledger line's category changes only with the account
+    mappings, hashed here). Then the day (a project ends), the language (findings are
+    sentences) and the workspace's address (links).
+    """
+    big = [
+        model.objects.filter(workspace=workspace).aggregate(
+            rows=Count("id"), last=Max("id"), at=Max("updated_at")
+        )
+        for model in (TimeEntry, LedgerAllocation, LedgerLine)
+    ]
+    if big[0]["rows"] + big[1]["rows"] < CACHE_ABOVE_ROWS:
+        return None
+    digest = hashlib.sha256()
+    parts = [
+        CHECKS_VERSION,
+        timezone.localdate(),
+        get_language(),
+        workspace.slug,
+        *((row["rows"], row["last"], row["at"]) for row in big),
+    ]
+    for part in parts:
+        digest.update(repr(part).encode())
+    small = [
+        Project,
+        Person,
+        Contract,
+        Funder,
+        FundingAgreement,
+        FundingKey,
+        Instalment,
+        BudgetLine,
+        AccountMapping,
+        FinanceSettings,
+    ]
+    for model in small:
+        names = [f.attname for f in model._meta.concrete_fields]
+        for row in model.objects.filter(workspace=workspace).order_by("pk").values_list(*names):
+            digest.update(repr(row).encode())
+    links = FundingAgreement.projects.through.objects.filter(
+        fundingagreement__workspace=workspace
+    ).order_by("pk")
+    for row in links.values_list("pk", "fundingagreement_id", "project_id"):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def _run_checks(workspace) -> list[Finding]:
     link = _Links(workspace)
     projects = {p.pk: p for p in Project.objects.filter(workspace=workspace)}
     people = {p.pk: p for p in Person.objects.filter(workspace=workspace)}
     allocation = allocate_projects(workspace, projects)
-    findings = (
-        _double_funding(allocation, projects, people, link)
-        + _lines_over_allocated(workspace, link)
-        + _public_above_cost(allocation, projects, workspace, link)
-        + _above_max_rate(allocation, link)
-        + _refused(allocation, projects, people, link)
-        + _hours(workspace, link)
-        + _instalments(workspace, link)
-    )
+    token = _texts.set({})
+    try:
+        findings = (
+            _double_funding(allocation, projects, people, link)
+            + _lines_over_allocated(workspace, link)
+            + _public_above_cost(allocation, projects, workspace, link)
+            + _above_max_rate(allocation, link)
+            + _refused(allocation, projects, people, link)
+            + _hours(workspace, link)
+            + _instalments(workspace, link)
+        )
+    finally:
+        _texts.reset(token)
     return findings
 
 
@@ -610,19 +770,25 @@ def agreement_findings(agreement: FundingAgreement, allocation: Allocation) -> l
     workspace = agreement.workspace
     link = _Links(workspace)
     projects = {p.pk: p for p in agreement.projects.all()}
+    project_ids = set(projects)
     people = {p.pk: p for p in Person.objects.filter(workspace=workspace)}
-    found = (
-        _double_funding(allocation, projects, people, link)
-        + _lines_over_allocated(workspace, link)
-        + _above_max_rate(allocation, link)
-        + _refused(allocation, projects, people, link)
-        + _instalments(workspace, link)
-    )
-    return [f for f in found if f.concerns(agreement)]
+    token = _texts.set({})
+    try:
+        found = (
+            _double_funding(allocation, projects, people, link)
+            + _lines_over_allocated(workspace, link, among=(agreement.pk, project_ids))
+            + _above_max_rate(allocation, link)
+            + _refused(allocation, projects, people, link)
+            + _instalments(workspace, link, agreement.pk)  # the only ones that concern it
+        )
+    finally:
+        _texts.reset(token)
+    return [f for f in found if f.concerns(agreement, project_ids)]
 
 
 def checks_for_agreement(agreement: FundingAgreement, findings: list[Finding] | None = None):
     """The findings that concern one agreement (its own, and its projects' without agreement)."""
     if findings is None:
         findings = run_checks(agreement.workspace)
-    return [f for f in findings if f.concerns(agreement)]
+    project_ids = set(agreement.projects.values_list("pk", flat=True))
+    return [f for f in findings if f.concerns(agreement, project_ids)]

@@ -8,9 +8,12 @@ from .views import (
     funders,
     home,
     ledger,
+    open_data,
+    overviews,
     people,
     projects,
     reports,
+    socio_economic,
     time,
 )
 
@@ -26,4 +29,7 @@ urlpatterns = [
     *ledger.urlpatterns,
     *checks.urlpatterns,
     *reports.urlpatterns,
+    *socio_economic.urlpatterns,
+    *open_data.urlpatterns,
+    *overviews.urlpatterns,
 ]

@@ -189,6 +189,20 @@ class Importer:
         """Create (`row.existing is None`) or update `row.existing` from `row.values`."""
         raise NotImplementedError(f"{type(self).__name__} must implement save_row or save_rows")
 
+    def run_table(
+        self, table, *, commit: bool, all_or_nothing: bool, progress, max_errors: int
+    ) -> Any:
+        """Run the whole import instead of the engine, or return None (the default) to let it.
+
+        For an importer whose rows depend on one another (a FEC's entries must balance) or whose
+        volume calls for bulk work the per-row hooks cannot do. It must keep the engine's
+        promises: return an `ImportReport`; a dry run writes nothing; a commit happens in one
+        transaction (all or nothing unless `all_or_nothing` is false); errors name their line
+        and column; `progress(done, total)` is called as rows are read; one audit event records
+        a committed import.
+        """
+        return None
+
     # --- documentation -------------------------------------------------------------------
 
     @classmethod

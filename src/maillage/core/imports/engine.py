@@ -339,7 +339,17 @@ def run_import(
     """Validate every row of `table` (and save them if `commit`). See the module docstring.
 
     A problem with the file as a whole (missing column…) gives a report with `file_error` set.
+    An importer may run the whole import itself (`Importer.run_table`).
     """
+    custom = importer.run_table(
+        table,
+        commit=commit,
+        all_or_nothing=all_or_nothing,
+        progress=progress,
+        max_errors=max_errors,
+    )
+    if custom is not None:
+        return custom
     try:
         run = _Run(
             importer,
@@ -364,6 +374,7 @@ def run_import(
 
 def run_import_file(importer: Importer, data: bytes, filename: str, **options) -> ImportReport:
     """`run_import` on a file's bytes; an unreadable file gives a report with `file_error`."""
+    importer.context.options.setdefault("filename", filename)
     try:
         table = read_table(data, filename)
     except ImportFileError as error:

@@ -125,7 +125,11 @@ def run_job(job_id: int, *, commit: bool) -> dict:
 
 def _run(job: ImportJob, *, user, commit: bool) -> ImportReport:
     importer_class = registry.get(job.kind)
-    importer = importer_class(workspace=job.workspace, user=user, options=job.options)
+    importer = importer_class(
+        workspace=job.workspace,
+        user=user,
+        options={**job.options, "filename": job.original_filename},
+    )
     membership = importer.context.membership
     if user is None or membership is None or not membership.has_role(importer_class.required_role):
         report = ImportReport(importer=job.kind, commit=commit)

@@ -6,10 +6,12 @@
   what hangs off them (projects' keys, instalments, deadlines, variance explanations);
 - `projects`: projects and their multi-year budgets;
 - `staff`: people (employees and volunteers), contracts and time entries;
-- `ledger`: FEC lines, assignment rules and the lines' allocations to projects.
+- `ledger`: FEC lines, assignment rules and the lines' allocations to projects;
+- `documents`: documents written in the background (the EU pack).
 """
 
 from .accounts import AccountMapping, CostCategory, FinanceSettings
+from .documents import DocumentJob
 from .funding import (
     Funder,
     FunderLevel,
@@ -33,6 +35,7 @@ __all__ = [
     "BudgetLine",
     "Contract",
     "CostCategory",
+    "DocumentJob",
     "FinanceSettings",
     "Funder",
     "FunderLevel",
