@@ -465,7 +465,7 @@ def table(result: dict, before: dict | None = None) -> list[str]:
     head = "| scenario | p50 ms | p95 ms | max ms | CPU p50 ms | runs |"
     rule = "|---|---:|---:|---:|---:|---:|"
     if earlier:
-        head += " before p50 / p95 ms |"
+        head += " before: p50 / p95 (CPU p50) ms |"
         rule += "---:|"
     head += " tracemalloc peak MB | RSS peak MB | SQL queries | goal | detail |"
     rule += "---:|---:|---:|---|---|"
@@ -478,7 +478,11 @@ def table(result: dict, before: dict | None = None) -> list[str]:
         )
         if earlier:
             old = earlier.get(row["key"])
-            cells += f" {_ms(old['p50_ms'])} / {_ms(old['p95_ms'])} |" if old else " — |"
+            cells += (
+                f" {_ms(old['p50_ms'])} / {_ms(old['p95_ms'])} (CPU {_ms(old['cpu_p50_ms'])}) |"
+                if old
+                else " — |"
+            )
         cells += (
             f" {_mb(row['traced_mb'])} | {_mb(row['rss_mb'])} | {row.get('queries', '—')} | "
             f"{_goal(row)} | {row['detail']} |"
@@ -494,7 +498,7 @@ def section(results: list[dict], before: list[dict] | None = None) -> str:
     generation = "; ".join(
         f"{r['db']} {r['counts']['seconds']:.0f} s"
         f" (+ {r['counts'].get('maintenance_seconds', 0):.0f} s ANALYZE)"
-        for r in results
+        for r in [*results, *(before or [])]
         if "seconds" in r["counts"]
     )
     lines = [

@@ -77,4 +77,4 @@ def with_direction(lines) -> list[dict]:
     return converted
 
 
-DIRECTION_NAMES = tuple(n for n in NAMES if n not in ("Debit", "Credit")) + ("Montant", "Sens")
+DIRECTION_NAMES = (*tuple(n for n in NAMES if n not in ("Debit", "Credit")), "Montant", "Sens")

@@ -137,8 +137,8 @@ def test_hours_above_the_week(workspace, case):
 
 
 def test_hours_above_the_month(workspace, case):
-    # Bob works 17.5 h a week: 75.83 h a month. 4 weeks of 17.5 h + 10 h = 80 h in April,
-    # never above a week's hours.
+    # Bob works 17.5 h a week, 3.5 h a weekday: 77 h in April 2025 (22 weekdays). 80 h in
+    # April, never above a week's hours.
     day = datetime.date(2025, 4, 1)
     planned = [Decimal("3.5")] * 20 + [Decimal(10)]
     for hours in planned:
@@ -150,8 +150,8 @@ def test_hours_above_the_month(workspace, case):
         day += datetime.timedelta(days=1)
     found = findings(workspace, Kind.HOURS_MONTH)
     assert len(found) == 1
-    # 80 − 75.83 = 4.17 h × 31.36 = 130.77 €
-    assert found[0].amount == Decimal("130.77")
+    # 80 − 77 = 3 h × 31.36 = 94.08 €
+    assert found[0].amount == Decimal("94.08")
 
 
 def test_hours_on_days_without_a_contract(workspace, case):
@@ -220,3 +220,13 @@ def test_the_findings_download_as_xlsx(workspace, case, member):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Check", "Finding", "Amount at stake (€)", "Items")
     assert rows[1][2] == 500
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "weekdays"),
+    [(2025, 4, 22), (2026, 2, 20), (2025, 12, 23), (2024, 2, 21), (2026, 11, 21)],
+)
+def test_weekdays_in_month(year, month, weekdays):
+    from maillage.finance.checks import weekdays_in_month
+
+    assert weekdays_in_month(year, month) == weekdays

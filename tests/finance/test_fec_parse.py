@@ -35,7 +35,7 @@ def _parsed(source):
     return [(number, *parser.parse(cells)) for number, cells in source.records()]
 
 
-# --- layouts, separators, encodings ----------------------------------------------------------------
+# --- layouts, separators, encodings --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("delimiter", ["\t", "|"])
@@ -63,11 +63,17 @@ def test_every_separator_and_encoding_reads_the_same_values(
 
 
 def test_the_web_upload_reads_the_same_lines_as_the_file_on_disk(tmp_path):
-    text = fec_text(purchase(label="Coût"), delimiter="|")
+    lines = [
+        *purchase("AC1", label="Coût"),
+        *purchase("AC2", label='"Les Amis" du jardin'),
+        *purchase("AC3", label='Facture "Leroy", 3 m'),
+    ]
+    text = fec_text(lines, delimiter="|")
     data = text.encode("iso-8859-15")
     from_disk = _parsed(_file(tmp_path, text, "iso-8859-15"))
     from_upload = _parsed(FecTable(read_table(data, "fec.txt"), name="fec.txt"))
     assert [(n, p.text) for n, p, _ in from_disk] == [(n, p.text) for n, p, _ in from_upload]
+    assert len(from_disk) == 6 and all(errors == [] for _, _, errors in from_disk)
 
 
 def test_headers_are_matched_without_regard_to_case_or_order(tmp_path):
@@ -222,7 +228,7 @@ def test_a_cut_line_is_refused(tmp_path):
     )
 
 
-# --- values, fingerprints --------------------------------------------------------------------------
+# --- values, fingerprints ------------------------------------------------------------------------
 
 
 def test_identical_lines_of_an_entry_get_different_fingerprints():

@@ -143,7 +143,7 @@ def test_every_variant_is_the_same_ledger(workspace, tmp_path, delimiter, encodi
     assert [line.label for line in lines] == ["Coût du matériel"] * 2
 
 
-# --- what is refused ----------------------------------------------------------------------------
+# --- what is refused -----------------------------------------------------------------------------
 
 
 def _errors(report):
@@ -248,7 +248,7 @@ def test_the_rules_assign_the_new_lines(workspace, owner, tmp_path):
         assert not allocations.filter(line=old).exists()
 
 
-# --- the imports page and the commands -------------------------------------------------------------
+# --- the imports page and the commands -----------------------------------------------------------
 
 
 def test_the_imports_page_previews_then_commits(member_client, workspace, settings, tmp_path):
@@ -310,8 +310,11 @@ def test_import_fec_command(workspace, owner, tmp_path):
 def test_import_fec_command_dry_run_and_errors(workspace, tmp_path):
     out = io.StringIO()
     call_command(
-        "import_fec", str(_write(tmp_path, fec_text(LINES))), workspace=workspace.slug,
-        dry_run=True, stdout=out,
+        "import_fec",
+        str(_write(tmp_path, fec_text(LINES))),
+        workspace=workspace.slug,
+        dry_run=True,
+        stdout=out,
     )
     assert "Dry run: nothing was imported." in out.getvalue()
     assert stored(workspace) == []
@@ -319,8 +322,10 @@ def test_import_fec_command_dry_run_and_errors(workspace, tmp_path):
     out = io.StringIO()
     with pytest.raises(CommandError) as error:
         call_command(
-            "import_fec", str(_write(tmp_path, fec_text(bad), name="bad.txt")),
-            workspace=workspace.slug, stdout=out,
+            "import_fec",
+            str(_write(tmp_path, fec_text(bad), name="bad.txt")),
+            workspace=workspace.slug,
+            stdout=out,
         )
     assert error.value.returncode == 1
     assert "line 2 [EcritureDate]: “hier” is not a date" in out.getvalue()

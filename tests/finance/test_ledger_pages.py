@@ -93,6 +93,7 @@ def test_the_list_shows_lines_totals_and_links(member_client, workspace, ledger)
         ("account=613", ["Loyer mars"]),
         ("category=61", ["Loyer mars"]),
         ("category=none", ["Outils JARDINS"]),
+        ("category=cash&assigned=no", ["Loyer mars", "Atelier vélo"]),
         ("assigned=yes", ["Outils JARDINS"]),
         ("assigned=no&year=2025", ["Loyer mars", "Outils JARDINS"]),
         ("q=fa-1", ["Outils JARDINS"]),
@@ -104,9 +105,11 @@ def test_filters(member_client, workspace, ledger, query, expected):
     response = member_client.get(url(workspace, "ledger", query=query))
     assert response.status_code == 200
     labels = sorted(_labels(response))
-    assert labels == (sorted(expected) if expected is not None else sorted(
-        ["Outils JARDINS", "Loyer mars", "Outils JARDINS", "Atelier vélo"]
-    ))
+    assert labels == (
+        sorted(expected)
+        if expected is not None
+        else sorted(["Outils JARDINS", "Loyer mars", "Outils JARDINS", "Atelier vélo"])
+    )
     if expected:
         totals = response.context["totals"]
         assert totals["count"] == len(expected)

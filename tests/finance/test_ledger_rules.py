@@ -148,9 +148,7 @@ def test_every_criterion_given_must_match(workspace, owner, scoped):
 
 
 def test_labels_match_whatever_their_case_and_accents_case(workspace, owner, scoped):
-    AssignmentRuleFactory(
-        workspace=workspace, account_prefix="", label_contains="électricité"
-    )
+    AssignmentRuleFactory(workspace=workspace, account_prefix="", label_contains="électricité")
     _line(workspace, "FACTURE ÉLECTRICITÉ MARS")
     services.ledger_apply_rules(workspace=workspace, user=owner.user)
     assert list(_allocations(workspace)) == ["FACTURE ÉLECTRICITÉ MARS"]
@@ -202,9 +200,7 @@ def test_a_rerun_replaces_what_the_rules_made(workspace, owner, scoped):
     assert _allocations(workspace)["Fournitures"][0] != "OTHER"  # until applied again
     services.ledger_apply_rules(workspace=workspace, user=owner.user)
     assert _allocations(workspace)["Fournitures"][0] == "OTHER"
-    services.rule_update(
-        rule, user=owner.user, expected_version=rule.version, account_prefix="61"
-    )
+    services.rule_update(rule, user=owner.user, expected_version=rule.version, account_prefix="61")
     services.ledger_apply_rules(workspace=workspace, user=owner.user)
     assert _allocations(workspace) == {}
 
@@ -288,7 +284,9 @@ def test_editing_a_rule_allocation_makes_it_a_hand_one(workspace, owner, scoped)
     assert _allocations(workspace)["Fournitures"] == (rule.project.code, Decimal("60.00"), None)
 
 
-def test_a_hand_allocation_checks_its_agreement_and_workspace(workspace, other_workspace, owner, scoped):
+def test_a_hand_allocation_checks_its_agreement_and_workspace(
+    workspace, other_workspace, owner, scoped
+):
     line = _line(workspace, "Fournitures")
     project = ProjectFactory(workspace=workspace)
     with pytest.raises(ValidationError, match="does not fund"):

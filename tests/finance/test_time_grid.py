@@ -460,3 +460,17 @@ def test_hours_are_read_with_a_comma_or_a_point(value, separator):
     text = format(value, "f").replace(".", separator)
     assert parse_hours(text) == value
     assert parse_hours(f" {text} h") == value
+
+
+def test_an_empty_week_offers_the_latest_week_with_hours(workspace, member):
+    from tests.conftest import client_for
+    from tests.factories import PersonFactory, TimeEntryFactory
+
+    person = PersonFactory(workspace=workspace)
+    TimeEntryFactory(workspace=workspace, person=person, date=date(2025, 12, 17), hours=3)
+    response = client_for(member).get(
+        f"/w/{workspace.slug}/finance/time/?person={person.pk}&week=2026-W40"
+    )
+    page = response.content.decode()
+    assert f"?person={person.pk}&amp;week=2025-W51" in page
+    assert "See the latest week with hours (week of 12/15/2025)." in page

@@ -12,10 +12,11 @@ class FinanceConfig(AppConfig):
 
         from maillage.impact.subjects import register_subject_kind
 
-        from .personal_data import register_people
+        from .personal_data import register_people, register_project_managers
         from .services.overviews import register_document_jobs
 
         register_people()
+        register_project_managers()
         register_document_jobs()
 
         register_subject_kind(

@@ -13,7 +13,7 @@ Each finding names the items concerned and the amount at stake, rounded to the c
 - **outside the eligible period** (and **not an eligible category**): a cost named for an
   agreement that the agreement cannot fund;
 - **hours**: an employee's hours above their contractual hours in an ISO week, or in a month
-  (weekly hours × 52 / 12), and hours on days no contract covers;
+  (weekly hours ÷ 5 × the month's weekdays), and hours on days no contract covers;
 - **instalments above the grant**.
 """
 
@@ -31,13 +31,21 @@ from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.core.money import allocate, format_decimal, format_euros, format_hours, round_euro
 
 from . import costs as cost_rates
-from .allocation import HUNDRED, ZERO, Allocation, allocate_projects, month_key, week_key
+from .allocation import (
+    HUNDRED,
+    ZERO,
+    Allocation,
+    allocate_projects,
+    month_key,
+    week_key,
+    without_cycle_collection,
+)
 from .models import (
     AccountMapping,
     BudgetLine,
@@ -55,7 +63,14 @@ from .models import (
 )
 from .models.accounts import CHARGE_CATEGORIES
 
-WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+WORKING_DAYS_PER_WEEK = 5
+
+
+def weekdays_in_month(year: int, month: int) -> int:
+    """Mondays to Fridays of a month (public holidays count: work on them is possible)."""
+    first = datetime.date(year, month, 1)
+    days = (first.replace(month=month % 12 + 1, year=year + month // 12) - first).days
+    return sum(1 for offset in range(days) if (first.weekday() + offset) % 7 < 5)
 
 
 class Kind:
@@ -171,10 +186,7 @@ class _Links:
     def __call__(self, name: str, pk: int) -> str:
         url = self.found.get((name, pk))
         if url is None:
-            try:  # TEMPORARY until the pages land
-                url = reverse(name, kwargs={"workspace_slug": self.slug, "pk": pk})
-            except Exception:
-                url = ""
+            url = reverse(name, kwargs={"workspace_slug": self.slug, "pk": pk})
             self.found[(name, pk)] = url
         return url
 
@@ -208,10 +220,14 @@ def _double_funding(allocation: Allocation, projects, people, link) -> list[Find
         findings.append(
             Finding(
                 Kind.DOUBLE_FUNDING,
-                _(
+                ngettext(
                     "%(project)s: costs charged at %(share)s %% across %(agreements)s "
-                    "(%(hours)s of time, %(lines)s ledger line(s)); the part beyond 100 %% is "
-                    "funded twice."
+                    "(%(hours)s of time, %(lines)s ledger line); the part beyond 100 %% is "
+                    "funded twice.",
+                    "%(project)s: costs charged at %(share)s %% across %(agreements)s "
+                    "(%(hours)s of time, %(lines)s ledger lines); the part beyond 100 %% is "
+                    "funded twice.",
+                    lines,
                 )
                 % {
                     "project": project,
@@ -421,15 +437,21 @@ def _refused(allocation: Allocation, projects, people, link) -> list[Finding]:
             amount = round_euro(sum((c.amount for c in costs), ZERO))
             if reason == "period":
                 kind = Kind.OUTSIDE_PERIOD
-                message = _(
-                    "%(agreement)s (eligible %(start)s to %(end)s): %(count)s cost(s) charged "
-                    "to it fall outside its period."
+                message = ngettext(
+                    "%(agreement)s (eligible %(start)s to %(end)s): %(count)s cost charged "
+                    "to it falls outside its period.",
+                    "%(agreement)s (eligible %(start)s to %(end)s): %(count)s costs charged "
+                    "to it fall outside its period.",
+                    len(costs),
                 )
             else:
                 kind = Kind.INELIGIBLE_CATEGORY
-                message = _(
-                    "%(agreement)s: %(count)s cost(s) charged to it are in categories it does "
-                    "not fund (eligible: %(categories)s)."
+                message = ngettext(
+                    "%(agreement)s: %(count)s cost charged to it is in a category it does "
+                    "not fund (eligible: %(categories)s).",
+                    "%(agreement)s: %(count)s costs charged to it are in categories it does "
+                    "not fund (eligible: %(categories)s).",
+                    len(costs),
                 )
             items = []
             for cost in costs[:20]:
@@ -590,7 +612,9 @@ def _hours(workspace, link) -> list[Finding]:
         hours = Decimal(total).quantize(Decimal("0.01"))
         if contract is None:
             continue
-        limit = (contract.weekly_hours * WEEKS_PER_MONTH).quantize(Decimal("0.01"))
+        limit = (
+            contract.weekly_hours * weekdays_in_month(year, month) / WORKING_DAYS_PER_WEEK
+        ).quantize(Decimal("0.01"))
         if hours > limit:
             label = datetime.date(year, month, 1).strftime("%m/%Y")
             findings.append(
@@ -733,6 +757,11 @@ def data_version(workspace) -> str | None:
 
 
 def _run_checks(workspace) -> list[Finding]:
+    with without_cycle_collection():
+        return _all_findings(workspace)
+
+
+def _all_findings(workspace) -> list[Finding]:
     link = _Links(workspace)
     projects = {p.pk: p for p in Project.objects.filter(workspace=workspace)}
     people = {p.pk: p for p in Person.objects.filter(workspace=workspace)}

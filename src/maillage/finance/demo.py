@@ -331,8 +331,8 @@ BUDGET = {
         "61": D("4000"),
         "62": D("2500"),
         "64": D("62000"),
+        "70": D("4500"),
         "86": D("5000"),
-        "74": None,
         "87": D("5000"),
     },
     "EMPLOI": {
@@ -512,13 +512,19 @@ def _agreements(workspace, create, projects, funders, today):
 
 
 def _budgets(create, projects, funders):
+    """Each year's budget balances: what the grants and sales do not cover is the association's
+    own funds and other support (a 75 line), as in a real application form."""
+    cash_charges = ("60", "61", "62", "63", "64", "65", "66", "67", "68")
     for code, lines in BUDGET.items():
         project = projects[code]
         for year in project.years:
+            charges = products = D(0)
             for category, amount in lines.items():
-                if amount is None:
-                    continue
                 create(BudgetLine, project=project, year=year, category=category, amount=amount)
+                if category in cash_charges:
+                    charges += amount
+                elif category in ("70", "73", "74", "75"):
+                    products += amount
             if year == YEAR:
                 for funder, amount in SUBSIDY_PLAN[code]:
                     create(
@@ -528,8 +534,17 @@ def _budgets(create, projects, funders):
                         category="74",
                         amount=amount,
                         funder=funders[funder],
-                        label=funders[funder].name,
                     )
+                    products += amount
+            if charges > products:
+                create(
+                    BudgetLine,
+                    project=project,
+                    year=year,
+                    category="75",
+                    amount=charges - products,
+                    label="Fonds propres, cotisations et autres soutiens",
+                )
 
 
 def _resources(create, funders, projects):

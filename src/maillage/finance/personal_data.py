@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core.personal_data import erased_label, register
 
-from .models import Contract, Person, TimeEntry
+from .models import Contract, Person, Project, TimeEntry
 
 
 def _people(ctx) -> list:
@@ -62,4 +62,18 @@ def register_people() -> None:
         extra_fields=["person", "date", "project", "agreement", "hours", "note"],
         never_delete=True,
         order=82,
+    )
+
+
+def register_project_managers() -> None:
+    """A project names its manager (a user): exported, and cleared on erasure (the project stays)."""
+    register(
+        Project,
+        label=gettext_lazy("Projects you manage"),
+        person_field="manager",
+        fields=["manager"],
+        extra_fields=["code", "name", "start_date", "end_date"],
+        anonymise={"manager": None},
+        never_delete=True,
+        order=83,
     )

@@ -77,8 +77,8 @@ class AgreementForm(FieldsetsMixin, VersionedModelForm):
         label=gettext_lazy("Flat-rate indirect costs (%)"),
         required=False,
         help_text=gettext_lazy(
-            "Indirect costs counted as a flat share of a base, e.g. 15 % of direct staff "
-            "costs (EU simplified costs). Empty: none."
+            "Indirect costs counted as a flat share of a base, e.g. 15 per cent of direct "
+            "staff costs (EU simplified costs). Empty: none."
         ),
     )
     projects = forms.ModelMultipleChoiceField(

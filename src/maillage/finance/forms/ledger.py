@@ -17,7 +17,7 @@ from ..models import (
     LedgerAllocation,
     Project,
 )
-from ..selectors.ledger import LedgerFilter
+from ..selectors.ledger import CASH, LedgerFilter
 from .projects import PercentField, category_choices
 
 
@@ -84,7 +84,12 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, data, *, workspace, years: list[int]):
         super().__init__(data)
         self.fields["year"].choices = [("", "")] + [(str(y), str(y)) for y in years]
-        self.fields["category"].choices = [("", ""), ("none", "")] + list(CostCategory.choices)
+        self.fields["category"].choices = [
+            ("", ""),
+            ("none", ""),
+            (CASH, ""),
+            *list(CostCategory.choices),
+        ]
         self.fields["project"].queryset = Project.objects.filter(workspace=workspace)
 
     def criteria(self) -> LedgerFilter:

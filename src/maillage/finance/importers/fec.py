@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from maillage.core import audit
-from maillage.core.imports import Column, ImportReport, Importer, RowError, register
+from maillage.core.imports import Column, Importer, ImportReport, RowError, register
 from maillage.core.imports.engine import MAX_REPORTED_ERRORS
 
 from ..fec import (
@@ -55,7 +55,7 @@ from ..fec import (
 )
 from ..models import AssignmentRule, LedgerLine
 from ..selectors.ledger import RULE_CATEGORIES, account_categoriser
-from ..services.ledger import AllocationWriter, RuleMatcher
+from ..services.ledger import AllocationWriter, RuleMatcher, insert_rows
 
 KEY = "fec"
 _RULE_CATEGORIES = frozenset(RULE_CATEGORIES)
@@ -116,12 +116,12 @@ class FecImport:
         # The cyclic garbage collector would walk the entry book's hundreds of thousands of
         # objects again and again (a million-line file imports five times slower); an import
         # makes no reference cycles worth collecting meanwhile.
-        paused = gc.isenabled()
+        was_enabled = gc.isenabled()
         gc.disable()
         try:
             return self._run()
         finally:
-            if paused:
+            if was_enabled:
                 gc.enable()
 
     def _run(self) -> ImportReport:
@@ -140,6 +140,11 @@ class FecImport:
                 % {"amount": AMOUNT, "direction": DIRECTION}
             )
         self.has_lines = LedgerLine.objects.filter(workspace=self.workspace).exists()
+        if self.has_lines and connection.vendor == "postgresql" and self.source.total > CHUNK:
+            # Statistics lag behind bulk loads: without them PostgreSQL may answer each chunk's
+            # fingerprint lookup by reading the workspace's whole ledger.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(LedgerLine._meta.db_table)}")
         if not self.commit:
             self._pass(write=False)
             self._close_entries()
@@ -303,7 +308,7 @@ class FecImport:
                     matched[fingerprint] = rule
         if not matched:
             return
-        ids = self._ids(list(matched))
+        ids = self.writer.ids if not self.writer.sqlite else self._ids(list(matched))
         self.allocations.write([(ids[fingerprint], rule) for fingerprint, rule in matched.items()])
         self.assigned += len(matched)
 
@@ -317,13 +322,17 @@ class FecImport:
         the database takes to answer)."""
         quote = connection.ops.quote_name
         sql = (
-            f"SELECT {quote('fingerprint')}, {quote('id')} "
-            f"FROM {quote(LedgerLine._meta.db_table)} "  # noqa: S608 - no user text
-            f"WHERE {quote('workspace_id')} = %s AND {quote('fingerprint')} IN "
-            f"({', '.join(['%s'] * len(fingerprints))})"
+            f"SELECT {quote('fingerprint')}, {quote('id')} "  # noqa: S608 - no user text
+            f"FROM {quote(LedgerLine._meta.db_table)} "
+            f"WHERE {quote('workspace_id')} = %s AND {quote('fingerprint')} "
         )
+        if connection.vendor == "postgresql":  # one array parameter, planned once
+            sql, params = sql + "= ANY(%s)", [self.workspace.pk, fingerprints]
+        else:
+            marks = ", ".join(["%s"] * len(fingerprints))
+            sql, params = sql + f"IN ({marks})", [self.workspace.pk, *fingerprints]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.workspace.pk, *fingerprints])
+            cursor.execute(sql, params)
             return dict(cursor.fetchall())
 
     def _close_entries(self) -> None:
@@ -393,16 +402,13 @@ class _Writer:
         self.source_name = source_name
         self.written = 0
         ops = connection.ops
-        quote = ops.quote_name
-        table = quote(LedgerLine._meta.db_table)
-        columns = ", ".join(quote(name) for name in COLUMN_NAMES)
-        marks = ", ".join(["%s"] * len(COLUMN_NAMES))
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - no user text
         self.sqlite = connection.vendor == "sqlite"
         now = timezone.now()
         self.now = ops.adapt_datetimefield_value(now) if self.sqlite else now
         self._dates = _IsoDates({None: None})
         self._cache_size = None
+        #: PostgreSQL: {fingerprint: id} of the chunk last written (SQLite: read back if needed).
+        self.ids: dict[str, int] = {}
 
     def close(self) -> None:
         if self._cache_size is not None:
@@ -447,32 +453,48 @@ class _Writer:
                 for v, fingerprint in ((item[0].values, item[1]) for item in items)
             ]
         else:
-            rows = [
-                (
-                    workspace_id,
-                    now,
-                    now,
-                    user_id,
-                    1,
-                    *v[:11],
-                    Decimal(v[11]),
-                    Decimal(v[12]),
-                    *v[13:16],
-                    Decimal(v[16]) if v[16] else None,
-                    v[17],
-                    fingerprint,
-                    categorise(v[4]),
-                    source,
+            ids = self._reserve_ids(len(items))
+            self.ids = {}
+            rows = []
+            for (parsed, fingerprint, _entry), line_id in zip(items, ids, strict=True):
+                v = parsed.values
+                self.ids[fingerprint] = line_id
+                rows.append(
+                    (
+                        line_id,
+                        workspace_id,
+                        now,
+                        now,
+                        user_id,
+                        1,
+                        *v[:11],
+                        Decimal(v[11]),
+                        Decimal(v[12]),
+                        *v[13:16],
+                        Decimal(v[16]) if v[16] else None,
+                        v[17],
+                        fingerprint,
+                        categorise(v[4]),
+                        source,
+                    )
                 )
-                for v, fingerprint in ((item[0].values, item[1]) for item in items)
-            ]
-        with connection.cursor() as cursor:
-            if self.sqlite and self._cache_size is None:
+        if self.sqlite and self._cache_size is None:
+            with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 self._cache_size = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{self.SQLITE_CACHE_KIB}")
-            cursor.executemany(self.sql, rows)
+        insert_rows(LedgerLine, COLUMN_NAMES if self.sqlite else ("id", *COLUMN_NAMES), rows)
         self.written += len(rows)
+
+    def _reserve_ids(self, count: int) -> list[int]:
+        """PostgreSQL: take `count` ids from the table's sequence, so that the lines' ids are
+        known without reading them back (the rules need them)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [LedgerLine._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 def import_fec(
@@ -502,7 +524,7 @@ def import_fec(
     ).run()
 
 
-# --- the importer the framework knows ----------------------------------------------------------
+# --- the importer the framework knows ------------------------------------------------------------
 
 _HELP = {
     "JournalCode": gettext_lazy("The journal's code (AC, VE, BQ…)."),
@@ -544,7 +566,8 @@ _EXAMPLES = {
     AMOUNT: "120,50",
     DIRECTION: "D",
 }
-_OPTIONAL = {"CompAuxNum", "CompAuxLib", "EcritureLet", "DateLet", "Montantdevise", "Idevise"}
+#: The columns whose value is required on every line (all 18 columns must be in the file).
+_REQUIRED_VALUES = {"JournalCode", "EcritureNum", "EcritureDate", "CompteNum"}
 
 
 @register
@@ -552,17 +575,18 @@ class FecImporter(Importer):
     key = KEY
     label = gettext_lazy("Ledger (FEC)")
     description = gettext_lazy(
-        "The “fichier des écritures comptables” your accounting software exports: the 18 legal "
-        "columns (or Montant and Sens instead of Debit and Credit), separated by a tab or a "
-        "vertical bar, dates written AAAAMMJJ. Every entry must balance; an entry with an error "
-        "is never imported in part. Importing the same file again adds nothing."
+        "The “fichier des écritures comptables” your accounting software exports: its first "
+        "line names all 18 legal columns (Montant and Sens may replace Debit and Credit), "
+        "separated by a tab or a vertical bar; dates are written AAAAMMJJ. Every entry must "
+        "balance; an entry with an error is never imported in part. Importing the same file "
+        "again adds nothing."
     )
     results_url_name = "finance:ledger"
     columns = tuple(
         Column(
             name,
             name,
-            required=name not in _OPTIONAL and name not in ("Debit", "Credit", AMOUNT, DIRECTION),
+            required=name in _REQUIRED_VALUES,
             help_text=_HELP[name],
             example=_EXAMPLES.get(name, ""),
         )

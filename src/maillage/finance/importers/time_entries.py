@@ -281,7 +281,7 @@ class TimeImporter(Importer):
         if hours < ZERO:
             errors["hours"] = _("Hours cannot be negative.")
         elif hours > MAX_DAY_HOURS:
-            errors["hours"] = _("At most 24 h in a row: a day has 24 hours.")
+            errors["hours"] = _("At most 24 h on one line: a day has 24 hours.")
         if errors:
             row.key = None
             raise ValidationError(errors)

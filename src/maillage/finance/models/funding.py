@@ -189,7 +189,7 @@ class FundingAgreement(TenantModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         SIGNED = "signed", _("Signed")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("agreement status", "Closed")
         REFUSED = "refused", _("Refused")
 
     reference = models.CharField(_("reference"), max_length=60)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.core.models import TenantModel
 
@@ -17,7 +18,7 @@ class Project(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("In preparation")
         ACTIVE = "active", _("Running")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("project status", "Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
     code = models.CharField(

@@ -13,9 +13,11 @@ from ..models.accounts import CHARGE_CATEGORIES, PRODUCT_CATEGORIES, default_cat
 #: products; balance-sheet accounts and contributions in kind never get a rule's allocation).
 RULE_CATEGORIES = (*CHARGE_CATEGORIES, *PRODUCT_CATEGORIES)
 ZERO = Decimal("0.00")
+#: The category filter's value for every cash charge and product (what the rules assign).
+CASH = "cash"
 
 
-# --- the account mapping -----------------------------------------------------------------------
+# --- the account mapping -------------------------------------------------------------------------
 
 
 def mappings(workspace) -> QuerySet:
@@ -55,7 +57,7 @@ class LedgerFilter:
     year: int | None = None
     journal: str = ""
     account: str = ""  # account number prefix
-    category: str = ""  # a CostCategory value, or "none" for lines without one
+    category: str = ""  # a CostCategory value, "none" (no category) or CASH (60–68, 70–78)
     assigned: str = ""  # "yes", "no" or ""
     project: Project | None = None
     query: str = ""  # in the label or the supporting document's reference
@@ -89,6 +91,8 @@ def filter_lines(workspace, criteria: LedgerFilter) -> QuerySet:
         queryset = queryset.filter(account_number__startswith=criteria.account)
     if criteria.category == "none":
         queryset = queryset.filter(category="")
+    elif criteria.category == CASH:
+        queryset = queryset.filter(category__in=RULE_CATEGORIES)
     elif criteria.category:
         queryset = queryset.filter(category=criteria.category)
     allocations = LedgerAllocation.objects.filter(line=OuterRef("pk"))

@@ -481,3 +481,13 @@ def month_timesheet(person: Person, year: int, month: int) -> Timesheet:
         ],
         notes=notes,
     )
+
+
+def latest_day_with_hours(person: Person) -> date | None:
+    """The last day the person has hours on (to offer it when the chosen week is empty)."""
+    return (
+        TimeEntry.objects.filter(workspace_id=person.workspace_id, person=person)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )

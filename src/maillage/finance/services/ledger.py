@@ -311,9 +311,29 @@ def ledger_apply_rules(*, workspace, user, lines=None, request=None) -> RulesRes
     return result
 
 
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows into `model`'s table, in the current transaction: COPY on PostgreSQL
+    (ten times faster than row by row), `executemany` elsewhere. No model instances, no
+    signals, no `full_clean`: for values already checked (the FEC import, the rules)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(name) for name in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - no user text
+            cursor.executemany(sql, rows)
+
+
 class AllocationWriter:
-    """Inserts rule allocations with `executemany` (no model instances: a million lines may
-    get one). The values are those `tenant_create` would store."""
+    """Inserts rule allocations in bulk (a million lines may get one), with the values
+    `tenant_create` would store."""
 
     COLUMNS = (
         "workspace_id",
@@ -329,11 +349,6 @@ class AllocationWriter:
     )
 
     def __init__(self, workspace, user):
-        quote = connection.ops.quote_name
-        table = quote(LedgerAllocation._meta.db_table)
-        columns = ", ".join(quote(name) for name in self.COLUMNS)
-        marks = ", ".join(["%s"] * len(self.COLUMNS))
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - no user text
         now = timezone.now()
         self.now = (
             connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
@@ -342,26 +357,26 @@ class AllocationWriter:
         self.user_id = user.pk if user is not None else None
 
     def write(self, items: list[tuple[int, AssignmentRule]]) -> None:
-        if not items:
-            return
         now, workspace_id, user_id = self.now, self.workspace_id, self.user_id
-        rows = [
-            (
-                workspace_id,
-                now,
-                now,
-                user_id,
-                1,
-                line_id,
-                rule.project_id,
-                rule.agreement_id,
-                rule.share,
-                rule.pk,
-            )
-            for line_id, rule in items
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+        insert_rows(
+            LedgerAllocation,
+            self.COLUMNS,
+            [
+                (
+                    workspace_id,
+                    now,
+                    now,
+                    user_id,
+                    1,
+                    line_id,
+                    rule.project_id,
+                    rule.agreement_id,
+                    rule.share,
+                    rule.pk,
+                )
+                for line_id, rule in items
+            ],
+        )
 
 
 # --- allocations by hand -------------------------------------------------------------------------

@@ -123,6 +123,11 @@ def time_week(request, workspace_slug):
         agreements=agreements,
         extra_keys=[f"{p.pk}_{a.pk if a else 0}" for p, a in extra],
     )
+    if not grid.rows:
+        latest = selectors.latest_day_with_hours(person)
+        if latest is not None:
+            context["latest_monday"] = selectors.monday_of(latest)
+            context["latest_week"] = selectors.iso_week(context["latest_monday"])
     return render(request, "finance/time_week.html", context)
 
 
