@@ -66,7 +66,7 @@ def register_people() -> None:
 
 
 def register_project_managers() -> None:
-    """A project names its manager (a user): exported, and cleared on erasure (the project stays)."""
+    """A project names its manager (a user): exported, cleared on erasure; the project stays."""
     register(
         Project,
         label=gettext_lazy("Projects you manage"),
