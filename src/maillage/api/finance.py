@@ -62,6 +62,7 @@ from maillage.workspaces.access import get_in_workspace
 from maillage.workspaces.models import Membership, Role
 
 from .auth import WorkspaceSlug, require_api_role
+from .crud import deleter, item_operations, reader, updater
 from .pagination import LimitOffset
 from .schemas_finance import (
     AgreementIn,
@@ -244,8 +245,7 @@ def _projects(workspace):
     return project_selectors.projects_for_list(workspace)
 
 
-def _project(request, pk: int) -> Project:
-    return get_in_workspace(_projects(request.workspace), request, pk=pk)
+_project = reader(_projects)
 
 
 def _project_fields(request, data: dict) -> dict:
@@ -307,67 +307,27 @@ def create_project(request, slug: WorkspaceSlug, payload: ProjectIn):
     return Status(201, _project(request, project.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/projects/{project_id}",
-    response=ProjectOut,
-    url_name="finance_project",
-    operation_id="get_project",
+    "project",
+    url_prefix="finance_",
+    out=ProjectOut,
+    read=_project,
+    write=updater(Project, _project_fields, project_services.project_update, _project),
+    remove=deleter(Project, project_services.project_delete),
+    replace=(
+        ProjectReplace,
+        """Replace the project: omitted fields take their default. 409 if `version` is not the
+        stored one.""",
+    ),
+    patch=(
+        ProjectPatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete a project with its budget lines; refused (422) while an agreement funds it or
+        time or ledger lines are charged to it. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_project(request, slug: WorkspaceSlug, project_id: int):
-    return _project(request, project_id)
-
-
-def _update_project(request, project_id: int, data: dict):
-    project = get_in_workspace(Project, request, pk=project_id)
-    version = data.pop("version")
-    fields = _project_fields(request, data)
-    project_services.project_update(
-        project, user=request.user, expected_version=version, request=request, **fields
-    )
-    return _project(request, project.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/projects/{project_id}",
-    response=ProjectOut,
-    url_name="finance_project_replace",
-    operation_id="replace_project",
-)
-@require_api_role(Role.MEMBER)
-def replace_project(request, slug: WorkspaceSlug, project_id: int, payload: ProjectReplace):
-    """Replace the project: omitted fields take their default. 409 if `version` is not the
-    stored one."""
-    return _update_project(request, project_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/projects/{project_id}",
-    response=ProjectOut,
-    url_name="finance_project_update",
-    operation_id="update_project",
-)
-@require_api_role(Role.MEMBER)
-def update_project(request, slug: WorkspaceSlug, project_id: int, payload: ProjectPatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_project(request, project_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/projects/{project_id}",
-    response={204: None},
-    url_name="finance_project_delete",
-    operation_id="delete_project",
-)
-@require_api_role(Role.MEMBER)
-def delete_project(request, slug: WorkspaceSlug, project_id: int, version: int | None = None):
-    """Delete a project with its budget lines; refused (422) while an agreement funds it or
-    time or ledger lines are charged to it. With `?version=`, 409 if it changed since."""
-    project = get_in_workspace(Project, request, pk=project_id)
-    project_services.project_delete(
-        project, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 def _side(category: str) -> str:
@@ -425,6 +385,9 @@ def get_project_actuals(request, slug: WorkspaceSlug, project_id: int):
 
 def _budget_lines(workspace):
     return BudgetLine.objects.filter(workspace=workspace)
+
+
+_budget_line = reader(_budget_lines)
 
 
 def _budget_line_fields(request, data: dict) -> dict:
@@ -485,81 +448,39 @@ def create_budget_line(request, slug: WorkspaceSlug, payload: BudgetLineIn):
     line = project_services.budget_line_create(
         project, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_budget_lines(request.workspace), request, pk=line.pk))
+    return Status(201, _budget_line(request, line.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/budget-lines/{budget_line_id}",
-    response=BudgetLineOut,
-    url_name="finance_budget_line",
-    operation_id="get_budget_line",
+    "budget_line",
+    url_prefix="finance_",
+    out=BudgetLineOut,
+    read=_budget_line,
+    write=updater(
+        lambda: BudgetLine.objects.select_related("project"),
+        _budget_line_fields,
+        project_services.budget_line_update,
+        _budget_line,
+    ),
+    remove=deleter(BudgetLine, project_services.budget_line_delete),
+    replace=(
+        BudgetLineReplace,
+        """Replace the line (its project stays). 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        BudgetLinePatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the line. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_budget_line(request, slug: WorkspaceSlug, budget_line_id: int):
-    return get_in_workspace(_budget_lines(request.workspace), request, pk=budget_line_id)
-
-
-def _update_budget_line(request, budget_line_id: int, data: dict):
-    line = get_in_workspace(
-        BudgetLine.objects.select_related("project"), request, pk=budget_line_id
-    )
-    version = data.pop("version")
-    fields = _budget_line_fields(request, data)
-    project_services.budget_line_update(
-        line, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_budget_lines(request.workspace), request, pk=line.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/budget-lines/{budget_line_id}",
-    response=BudgetLineOut,
-    url_name="finance_budget_line_replace",
-    operation_id="replace_budget_line",
-)
-@require_api_role(Role.MEMBER)
-def replace_budget_line(
-    request, slug: WorkspaceSlug, budget_line_id: int, payload: BudgetLineReplace
-):
-    """Replace the line (its project stays). 409 if `version` is not the stored one."""
-    return _update_budget_line(request, budget_line_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/budget-lines/{budget_line_id}",
-    response=BudgetLineOut,
-    url_name="finance_budget_line_update",
-    operation_id="update_budget_line",
-)
-@require_api_role(Role.MEMBER)
-def update_budget_line(request, slug: WorkspaceSlug, budget_line_id: int, payload: BudgetLinePatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_budget_line(request, budget_line_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/budget-lines/{budget_line_id}",
-    response={204: None},
-    url_name="finance_budget_line_delete",
-    operation_id="delete_budget_line",
-)
-@require_api_role(Role.MEMBER)
-def delete_budget_line(
-    request, slug: WorkspaceSlug, budget_line_id: int, version: int | None = None
-):
-    """Delete the line. With `?version=`, 409 if it changed since."""
-    line = get_in_workspace(BudgetLine, request, pk=budget_line_id)
-    project_services.budget_line_delete(
-        line, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- funders -------------------------------------------------------------------------------------
 
 
-def _funder(request, pk: int) -> Funder:
-    return get_in_workspace(funder_selectors.funders_for_list(request.workspace), request, pk=pk)
+_funder = reader(funder_selectors.funders_for_list)
 
 
 def _funder_fields(request, data: dict) -> dict:
@@ -613,65 +534,25 @@ def create_funder(request, slug: WorkspaceSlug, payload: FunderIn):
     return Status(201, _funder(request, funder.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/funders/{funder_id}",
-    response=FunderOut,
-    url_name="finance_funder",
-    operation_id="get_funder",
+    "funder",
+    url_prefix="finance_",
+    out=FunderOut,
+    read=_funder,
+    write=updater(Funder, _funder_fields, funder_services.funder_update, _funder),
+    remove=deleter(Funder, funder_services.funder_delete),
+    replace=(
+        FunderReplace,
+        """Replace the funder. 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        FunderPatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete a funder no agreement, resource or budget line names (else 422).""",
 )
-@require_api_role(Role.GUEST)
-def get_funder(request, slug: WorkspaceSlug, funder_id: int):
-    return _funder(request, funder_id)
-
-
-def _update_funder(request, funder_id: int, data: dict):
-    funder = get_in_workspace(Funder, request, pk=funder_id)
-    version = data.pop("version")
-    fields = _funder_fields(request, data)
-    funder_services.funder_update(
-        funder, user=request.user, expected_version=version, request=request, **fields
-    )
-    return _funder(request, funder.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/funders/{funder_id}",
-    response=FunderOut,
-    url_name="finance_funder_replace",
-    operation_id="replace_funder",
-)
-@require_api_role(Role.MEMBER)
-def replace_funder(request, slug: WorkspaceSlug, funder_id: int, payload: FunderReplace):
-    """Replace the funder. 409 if `version` is not the stored one."""
-    return _update_funder(request, funder_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/funders/{funder_id}",
-    response=FunderOut,
-    url_name="finance_funder_update",
-    operation_id="update_funder",
-)
-@require_api_role(Role.MEMBER)
-def update_funder(request, slug: WorkspaceSlug, funder_id: int, payload: FunderPatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_funder(request, funder_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/funders/{funder_id}",
-    response={204: None},
-    url_name="finance_funder_delete",
-    operation_id="delete_funder",
-)
-@require_api_role(Role.MEMBER)
-def delete_funder(request, slug: WorkspaceSlug, funder_id: int, version: int | None = None):
-    """Delete a funder no agreement, resource or budget line names (else 422)."""
-    funder = get_in_workspace(Funder, request, pk=funder_id)
-    funder_services.funder_delete(
-        funder, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- resources -----------------------------------------------------------------------------------
@@ -679,6 +560,9 @@ def delete_funder(request, slug: WorkspaceSlug, funder_id: int, version: int | N
 
 def _resources(workspace):
     return Resource.objects.filter(workspace=workspace).select_related("funder")
+
+
+_resource = reader(_resources)
 
 
 def _resource_fields(request, data: dict) -> dict:
@@ -739,68 +623,33 @@ def create_resource(request, slug: WorkspaceSlug, payload: ResourceIn):
     resource = funder_services.resource_create(
         workspace=request.workspace, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_resources(request.workspace), request, pk=resource.pk))
+    return Status(201, _resource(request, resource.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/resources/{resource_id}",
-    response=ResourceOut,
-    url_name="finance_resource",
-    operation_id="get_resource",
+    "resource",
+    url_prefix="finance_",
+    out=ResourceOut,
+    read=_resource,
+    write=updater(
+        lambda: Resource.objects.select_related("funder"),
+        _resource_fields,
+        funder_services.resource_update,
+        _resource,
+    ),
+    remove=deleter(Resource, funder_services.resource_delete),
+    replace=(
+        ResourceReplace,
+        """Replace the resource. 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        ResourcePatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the resource. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_resource(request, slug: WorkspaceSlug, resource_id: int):
-    return get_in_workspace(_resources(request.workspace), request, pk=resource_id)
-
-
-def _update_resource(request, resource_id: int, data: dict):
-    resource = get_in_workspace(Resource.objects.select_related("funder"), request, pk=resource_id)
-    version = data.pop("version")
-    fields = _resource_fields(request, data)
-    funder_services.resource_update(
-        resource, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_resources(request.workspace), request, pk=resource.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/resources/{resource_id}",
-    response=ResourceOut,
-    url_name="finance_resource_replace",
-    operation_id="replace_resource",
-)
-@require_api_role(Role.MEMBER)
-def replace_resource(request, slug: WorkspaceSlug, resource_id: int, payload: ResourceReplace):
-    """Replace the resource. 409 if `version` is not the stored one."""
-    return _update_resource(request, resource_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/resources/{resource_id}",
-    response=ResourceOut,
-    url_name="finance_resource_update",
-    operation_id="update_resource",
-)
-@require_api_role(Role.MEMBER)
-def update_resource(request, slug: WorkspaceSlug, resource_id: int, payload: ResourcePatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_resource(request, resource_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/resources/{resource_id}",
-    response={204: None},
-    url_name="finance_resource_delete",
-    operation_id="delete_resource",
-)
-@require_api_role(Role.MEMBER)
-def delete_resource(request, slug: WorkspaceSlug, resource_id: int, version: int | None = None):
-    """Delete the resource. With `?version=`, 409 if it changed since."""
-    resource = get_in_workspace(Resource, request, pk=resource_id)
-    funder_services.resource_delete(
-        resource, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- agreements ----------------------------------------------------------------------------------
@@ -812,8 +661,7 @@ def _agreements(workspace):
     )
 
 
-def _agreement(request, pk: int) -> FundingAgreement:
-    return get_in_workspace(_agreements(request.workspace), request, pk=pk)
+_agreement = reader(_agreements)
 
 
 def _agreement_fields(request, data: dict) -> dict:
@@ -890,70 +738,35 @@ def create_agreement(request, slug: WorkspaceSlug, payload: AgreementIn):
     return Status(201, _agreement(request, agreement.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/agreements/{agreement_id}",
-    response=AgreementOut,
-    url_name="finance_agreement",
-    operation_id="get_agreement",
+    "agreement",
+    url_prefix="finance_",
+    out=AgreementOut,
+    read=_agreement,
+    write=updater(
+        lambda: FundingAgreement.objects.select_related("funder"),
+        _agreement_fields,
+        agreement_services.agreement_update,
+        _agreement,
+    ),
+    remove=deleter(FundingAgreement, agreement_services.agreement_delete),
+    replace=(
+        AgreementReplace,
+        """Replace the agreement: omitted fields take their default. 409 if `version` is not
+        the stored one.""",
+    ),
+    patch=(
+        AgreementPatch,
+        """Change the fields sent (`projects` and `required_indicators` replace the lists). 409 if
+        `version` is not the stored one.""",
+    ),
+    delete=(
+        """Delete the agreement with its keys, instalments and deadlines; refused (422) while time
+        or ledger lines are charged to it."""
+    ),
 )
-@require_api_role(Role.GUEST)
-def get_agreement(request, slug: WorkspaceSlug, agreement_id: int):
-    return _agreement(request, agreement_id)
-
-
-def _update_agreement(request, agreement_id: int, data: dict):
-    agreement = get_in_workspace(
-        FundingAgreement.objects.select_related("funder"), request, pk=agreement_id
-    )
-    version = data.pop("version")
-    fields = _agreement_fields(request, data)
-    agreement_services.agreement_update(
-        agreement, user=request.user, expected_version=version, request=request, **fields
-    )
-    return _agreement(request, agreement.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/agreements/{agreement_id}",
-    response=AgreementOut,
-    url_name="finance_agreement_replace",
-    operation_id="replace_agreement",
-)
-@require_api_role(Role.MEMBER)
-def replace_agreement(request, slug: WorkspaceSlug, agreement_id: int, payload: AgreementReplace):
-    """Replace the agreement: omitted fields take their default. 409 if `version` is not
-    the stored one."""
-    return _update_agreement(request, agreement_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/agreements/{agreement_id}",
-    response=AgreementOut,
-    url_name="finance_agreement_update",
-    operation_id="update_agreement",
-)
-@require_api_role(Role.MEMBER)
-def update_agreement(request, slug: WorkspaceSlug, agreement_id: int, payload: AgreementPatch):
-    """Change the fields sent (`projects` and `required_indicators` replace the lists). 409 if
-    `version` is not the stored one."""
-    return _update_agreement(request, agreement_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/agreements/{agreement_id}",
-    response={204: None},
-    url_name="finance_agreement_delete",
-    operation_id="delete_agreement",
-)
-@require_api_role(Role.MEMBER)
-def delete_agreement(request, slug: WorkspaceSlug, agreement_id: int, version: int | None = None):
-    """Delete the agreement with its keys, instalments and deadlines; refused (422) while time
-    or ledger lines are charged to it."""
-    agreement = get_in_workspace(FundingAgreement, request, pk=agreement_id)
-    agreement_services.agreement_delete(
-        agreement, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 @router.get(
@@ -980,6 +793,13 @@ def get_agreement_report(request, slug: WorkspaceSlug, agreement_id: int):
 
 def _keys(workspace):
     return FundingKey.objects.filter(workspace=workspace)
+
+
+_key = reader(_keys)
+
+
+def _key_fields(request, data: dict) -> dict:
+    return _Fields(request, data).ref("project", Project).copy("share").done()
 
 
 class KeyQuery(Schema):
@@ -1028,70 +848,33 @@ def create_funding_key(request, slug: WorkspaceSlug, payload: FundingKeyIn):
     key = agreement_services.funding_key_create(
         agreement, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_keys(request.workspace), request, pk=key.pk))
+    return Status(201, _key(request, key.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/funding-keys/{key_id}",
-    response=FundingKeyOut,
-    url_name="finance_funding_key",
-    operation_id="get_funding_key",
+    "funding_key",
+    url_prefix="finance_",
+    out=FundingKeyOut,
+    read=_key,
+    write=updater(
+        lambda: FundingKey.objects.select_related("agreement", "project"),
+        _key_fields,
+        agreement_services.funding_key_update,
+        _key,
+    ),
+    remove=deleter(FundingKey, agreement_services.funding_key_delete),
+    replace=(
+        FundingKeyReplace,
+        """Replace the key (its agreement stays). 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        FundingKeyPatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the key. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_funding_key(request, slug: WorkspaceSlug, key_id: int):
-    return get_in_workspace(_keys(request.workspace), request, pk=key_id)
-
-
-def _update_key(request, key_id: int, data: dict):
-    key = get_in_workspace(
-        FundingKey.objects.select_related("agreement", "project"), request, pk=key_id
-    )
-    version = data.pop("version")
-    fields = _Fields(request, data).ref("project", Project).copy("share").done()
-    agreement_services.funding_key_update(
-        key, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_keys(request.workspace), request, pk=key.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/funding-keys/{key_id}",
-    response=FundingKeyOut,
-    url_name="finance_funding_key_replace",
-    operation_id="replace_funding_key",
-)
-@require_api_role(Role.MEMBER)
-def replace_funding_key(request, slug: WorkspaceSlug, key_id: int, payload: FundingKeyReplace):
-    """Replace the key (its agreement stays). 409 if `version` is not the stored one."""
-    return _update_key(request, key_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/funding-keys/{key_id}",
-    response=FundingKeyOut,
-    url_name="finance_funding_key_update",
-    operation_id="update_funding_key",
-)
-@require_api_role(Role.MEMBER)
-def update_funding_key(request, slug: WorkspaceSlug, key_id: int, payload: FundingKeyPatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_key(request, key_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/funding-keys/{key_id}",
-    response={204: None},
-    url_name="finance_funding_key_delete",
-    operation_id="delete_funding_key",
-)
-@require_api_role(Role.MEMBER)
-def delete_funding_key(request, slug: WorkspaceSlug, key_id: int, version: int | None = None):
-    """Delete the key. With `?version=`, 409 if it changed since."""
-    key = get_in_workspace(FundingKey, request, pk=key_id)
-    agreement_services.funding_key_delete(
-        key, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- instalments ---------------------------------------------------------------------------------
@@ -1099,6 +882,13 @@ def delete_funding_key(request, slug: WorkspaceSlug, key_id: int, version: int |
 
 def _instalments(workspace):
     return Instalment.objects.filter(workspace=workspace)
+
+
+_instalment = reader(_instalments)
+
+
+def _instalment_fields(request, data: dict) -> dict:
+    return _Fields(request, data).copy("received_on", "amount", "reference").done()
 
 
 class AgreementChildQuery(Schema):
@@ -1133,74 +923,34 @@ def create_instalment(request, slug: WorkspaceSlug, payload: InstalmentIn):
     """Record an instalment received on an agreement (not in the future)."""
     data = payload.model_dump()
     agreement = _Fields(request, data).ref("agreement", FundingAgreement).done()["agreement"]
-    fields = _Fields(request, data).copy("received_on", "amount", "reference").done()
+    fields = _instalment_fields(request, data)
     instalment = agreement_services.instalment_create(
         agreement, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_instalments(request.workspace), request, pk=instalment.pk))
+    return Status(201, _instalment(request, instalment.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/instalments/{instalment_id}",
-    response=InstalmentOut,
-    url_name="finance_instalment",
-    operation_id="get_instalment",
+    "instalment",
+    url_prefix="finance_",
+    out=InstalmentOut,
+    read=_instalment,
+    write=updater(
+        Instalment, _instalment_fields, agreement_services.instalment_update, _instalment
+    ),
+    remove=deleter(Instalment, agreement_services.instalment_delete),
+    replace=(
+        InstalmentReplace,
+        """Replace the instalment (its agreement stays). 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        InstalmentPatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the instalment. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_instalment(request, slug: WorkspaceSlug, instalment_id: int):
-    return get_in_workspace(_instalments(request.workspace), request, pk=instalment_id)
-
-
-def _update_instalment(request, instalment_id: int, data: dict):
-    instalment = get_in_workspace(Instalment, request, pk=instalment_id)
-    version = data.pop("version")
-    fields = _Fields(request, data).copy("received_on", "amount", "reference").done()
-    agreement_services.instalment_update(
-        instalment, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_instalments(request.workspace), request, pk=instalment.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/instalments/{instalment_id}",
-    response=InstalmentOut,
-    url_name="finance_instalment_replace",
-    operation_id="replace_instalment",
-)
-@require_api_role(Role.MEMBER)
-def replace_instalment(
-    request, slug: WorkspaceSlug, instalment_id: int, payload: InstalmentReplace
-):
-    """Replace the instalment (its agreement stays). 409 if `version` is not the stored one."""
-    return _update_instalment(request, instalment_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/instalments/{instalment_id}",
-    response=InstalmentOut,
-    url_name="finance_instalment_update",
-    operation_id="update_instalment",
-)
-@require_api_role(Role.MEMBER)
-def update_instalment(request, slug: WorkspaceSlug, instalment_id: int, payload: InstalmentPatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_instalment(request, instalment_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/instalments/{instalment_id}",
-    response={204: None},
-    url_name="finance_instalment_delete",
-    operation_id="delete_instalment",
-)
-@require_api_role(Role.MEMBER)
-def delete_instalment(request, slug: WorkspaceSlug, instalment_id: int, version: int | None = None):
-    """Delete the instalment. With `?version=`, 409 if it changed since."""
-    instalment = get_in_workspace(Instalment, request, pk=instalment_id)
-    agreement_services.instalment_delete(
-        instalment, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- reporting deadlines -------------------------------------------------------------------------
@@ -1208,6 +958,17 @@ def delete_instalment(request, slug: WorkspaceSlug, instalment_id: int, version:
 
 def _deadlines(workspace):
     return ReportingDeadline.objects.filter(workspace=workspace)
+
+
+_deadline = reader(_deadlines)
+
+
+def _deadline_fields(request, data: dict) -> dict:
+    return (
+        _Fields(request, data)
+        .copy("due_on", "label", "submitted_on", nullable=("submitted_on",))
+        .done()
+    )
 
 
 class DeadlineQuery(AgreementChildQuery):
@@ -1249,81 +1010,35 @@ def create_deadline(request, slug: WorkspaceSlug, payload: DeadlineIn):
     due)."""
     data = payload.model_dump()
     agreement = _Fields(request, data).ref("agreement", FundingAgreement).done()["agreement"]
-    fields = (
-        _Fields(request, data)
-        .copy("due_on", "label", "submitted_on", nullable=("submitted_on",))
-        .done()
-    )
+    fields = _deadline_fields(request, data)
     deadline = agreement_services.deadline_create(
         agreement, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_deadlines(request.workspace), request, pk=deadline.pk))
+    return Status(201, _deadline(request, deadline.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/deadlines/{deadline_id}",
-    response=DeadlineOut,
-    url_name="finance_deadline",
-    operation_id="get_deadline",
+    "deadline",
+    url_prefix="finance_",
+    out=DeadlineOut,
+    read=_deadline,
+    write=updater(
+        ReportingDeadline, _deadline_fields, agreement_services.deadline_update, _deadline
+    ),
+    remove=deleter(ReportingDeadline, agreement_services.deadline_delete),
+    replace=(
+        DeadlineReplace,
+        """Replace the deadline (its agreement stays). 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        DeadlinePatch,
+        """Change the fields sent (`submitted_on` marks it met). 409 if `version` is not the
+        stored one.""",
+    ),
+    delete="""Delete the deadline. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_deadline(request, slug: WorkspaceSlug, deadline_id: int):
-    return get_in_workspace(_deadlines(request.workspace), request, pk=deadline_id)
-
-
-def _update_deadline(request, deadline_id: int, data: dict):
-    deadline = get_in_workspace(ReportingDeadline, request, pk=deadline_id)
-    version = data.pop("version")
-    fields = (
-        _Fields(request, data)
-        .copy("due_on", "label", "submitted_on", nullable=("submitted_on",))
-        .done()
-    )
-    agreement_services.deadline_update(
-        deadline, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_deadlines(request.workspace), request, pk=deadline.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/deadlines/{deadline_id}",
-    response=DeadlineOut,
-    url_name="finance_deadline_replace",
-    operation_id="replace_deadline",
-)
-@require_api_role(Role.MEMBER)
-def replace_deadline(request, slug: WorkspaceSlug, deadline_id: int, payload: DeadlineReplace):
-    """Replace the deadline (its agreement stays). 409 if `version` is not the stored one."""
-    return _update_deadline(request, deadline_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/deadlines/{deadline_id}",
-    response=DeadlineOut,
-    url_name="finance_deadline_update",
-    operation_id="update_deadline",
-)
-@require_api_role(Role.MEMBER)
-def update_deadline(request, slug: WorkspaceSlug, deadline_id: int, payload: DeadlinePatch):
-    """Change the fields sent (`submitted_on` marks it met). 409 if `version` is not the
-    stored one."""
-    return _update_deadline(request, deadline_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/deadlines/{deadline_id}",
-    response={204: None},
-    url_name="finance_deadline_delete",
-    operation_id="delete_deadline",
-)
-@require_api_role(Role.MEMBER)
-def delete_deadline(request, slug: WorkspaceSlug, deadline_id: int, version: int | None = None):
-    """Delete the deadline. With `?version=`, 409 if it changed since."""
-    deadline = get_in_workspace(ReportingDeadline, request, pk=deadline_id)
-    agreement_services.deadline_delete(
-        deadline, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- people --------------------------------------------------------------------------------------
@@ -1331,6 +1046,9 @@ def delete_deadline(request, slug: WorkspaceSlug, deadline_id: int, version: int
 
 def _people(workspace):
     return Person.objects.filter(workspace=workspace)
+
+
+_person = reader(_people)
 
 
 def _person_fields(request, data: dict) -> dict:
@@ -1386,53 +1104,27 @@ def create_person(request, slug: WorkspaceSlug, payload: PersonIn):
     person = people_services.person_create(
         workspace=request.workspace, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(_people(request.workspace), request, pk=person.pk))
+    return Status(201, _person(request, person.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/people/{person_id}",
-    response=PersonOut,
-    url_name="finance_person",
-    operation_id="get_person",
+    "person",
+    url_prefix="finance_",
+    out=PersonOut,
+    read=_person,
+    write=updater(Person, _person_fields, people_services.person_update, _person),
+    replace=(
+        PersonReplace,
+        """Replace the person. 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        PersonPatch,
+        """Change the fields sent; `"active": false` deactivates the person (their hours and
+        contracts stay). 409 if `version` is not the stored one.""",
+    ),
 )
-@require_api_role(Role.GUEST)
-def get_person(request, slug: WorkspaceSlug, person_id: int):
-    return get_in_workspace(_people(request.workspace), request, pk=person_id)
-
-
-def _update_person(request, person_id: int, data: dict):
-    person = get_in_workspace(Person, request, pk=person_id)
-    version = data.pop("version")
-    fields = _person_fields(request, data)
-    people_services.person_update(
-        person, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_people(request.workspace), request, pk=person.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/people/{person_id}",
-    response=PersonOut,
-    url_name="finance_person_replace",
-    operation_id="replace_person",
-)
-@require_api_role(Role.MEMBER)
-def replace_person(request, slug: WorkspaceSlug, person_id: int, payload: PersonReplace):
-    """Replace the person. 409 if `version` is not the stored one."""
-    return _update_person(request, person_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/people/{person_id}",
-    response=PersonOut,
-    url_name="finance_person_update",
-    operation_id="update_person",
-)
-@require_api_role(Role.MEMBER)
-def update_person(request, slug: WorkspaceSlug, person_id: int, payload: PersonPatch):
-    """Change the fields sent; `"active": false` deactivates the person (their hours and
-    contracts stay). 409 if `version` is not the stored one."""
-    return _update_person(request, person_id, payload.model_dump(exclude_unset=True))
 
 
 # --- contracts -----------------------------------------------------------------------------------
@@ -1440,6 +1132,9 @@ def update_person(request, slug: WorkspaceSlug, person_id: int, payload: PersonP
 
 def _contracts(workspace):
     return Contract.objects.filter(workspace=workspace)
+
+
+_contract = reader(_contracts)
 
 
 def _contract_fields(request, data: dict) -> dict:
@@ -1514,80 +1209,37 @@ def create_contract(request, slug: WorkspaceSlug, payload: ContractIn):
         request=request,
         **fields,
     )
-    return Status(201, get_in_workspace(_contracts(request.workspace), request, pk=contract.pk))
+    return Status(201, _contract(request, contract.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/contracts/{contract_id}",
-    response=ContractOut,
-    url_name="finance_contract",
-    operation_id="get_contract",
+    "contract",
+    url_prefix="finance_",
+    out=ContractOut,
+    read=_contract,
+    write=updater(
+        lambda: Contract.objects.select_related("person"),
+        _contract_fields,
+        people_services.contract_update,
+        _contract,
+        membership=True,
+    ),
+    remove=deleter(Contract, people_services.contract_delete, membership=True),
+    replace=(
+        ContractReplace,
+        """Replace the contract (its person stays). Without the permission to see salaries, the
+        salary fields must be null or omitted (they are kept). 409 if `version` is not the stored
+        one.""",
+    ),
+    patch=(
+        ContractPatch,
+        """Change the fields sent; salary fields need the permission to see salaries (else 403
+        naming them). 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the contract (its salaries with it): members allowed to see salaries only.""",
 )
-@require_api_role(Role.GUEST)
-def get_contract(request, slug: WorkspaceSlug, contract_id: int):
-    return get_in_workspace(_contracts(request.workspace), request, pk=contract_id)
-
-
-def _update_contract(request, contract_id: int, data: dict):
-    contract = get_in_workspace(Contract.objects.select_related("person"), request, pk=contract_id)
-    version = data.pop("version")
-    fields = _contract_fields(request, data)
-    people_services.contract_update(
-        contract,
-        user=request.user,
-        expected_version=version,
-        membership=request.membership,
-        request=request,
-        **fields,
-    )
-    return get_in_workspace(_contracts(request.workspace), request, pk=contract.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/contracts/{contract_id}",
-    response=ContractOut,
-    url_name="finance_contract_replace",
-    operation_id="replace_contract",
-)
-@require_api_role(Role.MEMBER)
-def replace_contract(request, slug: WorkspaceSlug, contract_id: int, payload: ContractReplace):
-    """Replace the contract (its person stays). Without the permission to see salaries, the
-    salary fields must be null or omitted (they are kept). 409 if `version` is not the stored
-    one."""
-    return _update_contract(request, contract_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/contracts/{contract_id}",
-    response=ContractOut,
-    url_name="finance_contract_update",
-    operation_id="update_contract",
-)
-@require_api_role(Role.MEMBER)
-def update_contract(request, slug: WorkspaceSlug, contract_id: int, payload: ContractPatch):
-    """Change the fields sent; salary fields need the permission to see salaries (else 403
-    naming them). 409 if `version` is not the stored one."""
-    return _update_contract(request, contract_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/contracts/{contract_id}",
-    response={204: None},
-    url_name="finance_contract_delete",
-    operation_id="delete_contract",
-)
-@require_api_role(Role.MEMBER)
-def delete_contract(request, slug: WorkspaceSlug, contract_id: int, version: int | None = None):
-    """Delete the contract (its salaries with it): members allowed to see salaries only."""
-    contract = get_in_workspace(Contract, request, pk=contract_id)
-    people_services.contract_delete(
-        contract,
-        user=request.user,
-        expected_version=version,
-        membership=request.membership,
-        request=request,
-    )
-    return Status(204, None)
 
 
 # --- time entries --------------------------------------------------------------------------------
@@ -1595,6 +1247,9 @@ def delete_contract(request, slug: WorkspaceSlug, contract_id: int, version: int
 
 def _entries(workspace):
     return TimeEntry.objects.filter(workspace=workspace)
+
+
+_entry = reader(_entries)
 
 
 class TimeQuery(Schema):
@@ -1688,7 +1343,7 @@ def create_time_entry(request, slug: WorkspaceSlug, payload: TimeEntryIn):
         if result.conflict or result.entry is None:
             raise StaleObjectError()
         entry = _save_note(result.entry, payload.note.strip(), request)
-    return Status(201, get_in_workspace(_entries(request.workspace), request, pk=entry.pk))
+    return Status(201, _entry(request, entry.pk))
 
 
 def _week_changes(request, payload: WeekIn, monday: date, current: dict) -> list:
@@ -1802,23 +1457,16 @@ def save_time_week(request, slug: WorkspaceSlug, payload: WeekIn):
     return {"person": person.pk, "week": monday, "cells": cells}
 
 
-@router.get(
-    "/w/{slug}/finance/time-entries/{time_entry_id}",
-    response=TimeEntryOut,
-    url_name="finance_time_entry",
-    operation_id="get_time_entry",
-)
-@require_api_role(Role.GUEST)
-def get_time_entry(request, slug: WorkspaceSlug, time_entry_id: int):
-    return get_in_workspace(_entries(request.workspace), request, pk=time_entry_id)
-
-
-def _update_time_entry(request, time_entry_id: int, data: dict):
-    entry = get_in_workspace(
+def _entry_to_change(request, time_entry_id: int) -> TimeEntry:
+    return get_in_workspace(
         TimeEntry.objects.select_related("person", "project", "agreement"),
         request,
         pk=time_entry_id,
     )
+
+
+def _update_time_entry(request, time_entry_id: int, data: dict):
+    entry = _entry_to_change(request, time_entry_id)
     version = data.pop("version")
     fields = _Fields(request, data).copy("hours", "note").done()
     _stale_unless(entry, version)
@@ -1841,48 +1489,11 @@ def _update_time_entry(request, time_entry_id: int, data: dict):
             entry = result.entry
         if "note" in fields:
             entry = _save_note(entry, fields["note"], request)
-    return get_in_workspace(_entries(request.workspace), request, pk=entry.pk)
+    return _entry(request, entry.pk)
 
 
-@router.put(
-    "/w/{slug}/finance/time-entries/{time_entry_id}",
-    response=TimeEntryOut,
-    url_name="finance_time_entry_replace",
-    operation_id="replace_time_entry",
-)
-@require_api_role(Role.MEMBER)
-def replace_time_entry(request, slug: WorkspaceSlug, time_entry_id: int, payload: TimeEntryReplace):
-    """Set the hours and note (person, project, agreement and day stay: delete and create to
-    move hours). 409 if `version` is not the stored one."""
-    return _update_time_entry(request, time_entry_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/time-entries/{time_entry_id}",
-    response=TimeEntryOut,
-    url_name="finance_time_entry_update",
-    operation_id="update_time_entry",
-)
-@require_api_role(Role.MEMBER)
-def update_time_entry(request, slug: WorkspaceSlug, time_entry_id: int, payload: TimeEntryPatch):
-    """Change the hours or the note. 409 if `version` is not the stored one."""
-    return _update_time_entry(request, time_entry_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/time-entries/{time_entry_id}",
-    response={204: None},
-    url_name="finance_time_entry_delete",
-    operation_id="delete_time_entry",
-)
-@require_api_role(Role.MEMBER)
-def delete_time_entry(request, slug: WorkspaceSlug, time_entry_id: int, version: int | None = None):
-    """Delete the entry. With `?version=`, 409 if it changed since."""
-    entry = get_in_workspace(
-        TimeEntry.objects.select_related("person", "project", "agreement"),
-        request,
-        pk=time_entry_id,
-    )
+def _delete_time_entry(request, time_entry_id: int, version: int | None):
+    entry = _entry_to_change(request, time_entry_id)
     _stale_unless(entry, version)
     result = time_services.time_cell_save(
         workspace=request.workspace,
@@ -1898,6 +1509,28 @@ def delete_time_entry(request, slug: WorkspaceSlug, time_entry_id: int, version:
     if result.conflict:
         raise StaleObjectError()
     return Status(204, None)
+
+
+item_operations(
+    router,
+    "/w/{slug}/finance/time-entries/{time_entry_id}",
+    "time_entry",
+    url_prefix="finance_",
+    out=TimeEntryOut,
+    read=_entry,
+    write=_update_time_entry,
+    remove=_delete_time_entry,
+    replace=(
+        TimeEntryReplace,
+        """Set the hours and note (person, project, agreement and day stay: delete and create to
+        move hours). 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        TimeEntryPatch,
+        """Change the hours or the note. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the entry. With `?version=`, 409 if it changed since.""",
+)
 
 
 # --- ledger lines (read only) and their allocations ----------------------------------------------
@@ -1969,6 +1602,9 @@ def _allocations(workspace):
     return LedgerAllocation.objects.filter(workspace=workspace)
 
 
+_allocation = reader(_allocations)
+
+
 class AllocationQuery(Schema):
     line: int | None = None
     project: int | None = None
@@ -2028,83 +1664,41 @@ def create_ledger_allocation(request, slug: WorkspaceSlug, payload: AllocationIn
     allocation = ledger_services.allocation_create(
         workspace=request.workspace, user=request.user, line=line, request=request, **fields
     )
-    return Status(201, get_in_workspace(_allocations(request.workspace), request, pk=allocation.pk))
+    return Status(201, _allocation(request, allocation.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/ledger-allocations/{allocation_id}",
-    response=AllocationOut,
-    url_name="finance_ledger_allocation",
-    operation_id="get_ledger_allocation",
+    "ledger_allocation",
+    url_prefix="finance_",
+    out=AllocationOut,
+    read=_allocation,
+    write=updater(
+        lambda: LedgerAllocation.objects.select_related("line", "project", "agreement"),
+        _allocation_fields,
+        ledger_services.allocation_update,
+        _allocation,
+    ),
+    remove=deleter(LedgerAllocation, ledger_services.allocation_delete),
+    replace=(
+        AllocationReplace,
+        """Replace the allocation (its line stays); one a rule made becomes a hand allocation. 409
+        if `version` is not the stored one.""",
+    ),
+    patch=(
+        AllocationPatch,
+        """Change the fields sent; one a rule made becomes a hand allocation. 409 if `version` is
+        not the stored one.""",
+    ),
+    delete="""Delete the allocation. With `?version=`, 409 if it changed since.""",
 )
-@require_api_role(Role.GUEST)
-def get_ledger_allocation(request, slug: WorkspaceSlug, allocation_id: int):
-    return get_in_workspace(_allocations(request.workspace), request, pk=allocation_id)
-
-
-def _update_allocation(request, allocation_id: int, data: dict):
-    allocation = get_in_workspace(
-        LedgerAllocation.objects.select_related("line", "project", "agreement"),
-        request,
-        pk=allocation_id,
-    )
-    version = data.pop("version")
-    fields = _allocation_fields(request, data)
-    ledger_services.allocation_update(
-        allocation, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(_allocations(request.workspace), request, pk=allocation.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/ledger-allocations/{allocation_id}",
-    response=AllocationOut,
-    url_name="finance_ledger_allocation_replace",
-    operation_id="replace_ledger_allocation",
-)
-@require_api_role(Role.MEMBER)
-def replace_ledger_allocation(
-    request, slug: WorkspaceSlug, allocation_id: int, payload: AllocationReplace
-):
-    """Replace the allocation (its line stays); one a rule made becomes a hand allocation. 409
-    if `version` is not the stored one."""
-    return _update_allocation(request, allocation_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/ledger-allocations/{allocation_id}",
-    response=AllocationOut,
-    url_name="finance_ledger_allocation_update",
-    operation_id="update_ledger_allocation",
-)
-@require_api_role(Role.MEMBER)
-def update_ledger_allocation(
-    request, slug: WorkspaceSlug, allocation_id: int, payload: AllocationPatch
-):
-    """Change the fields sent; one a rule made becomes a hand allocation. 409 if `version` is
-    not the stored one."""
-    return _update_allocation(request, allocation_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/ledger-allocations/{allocation_id}",
-    response={204: None},
-    url_name="finance_ledger_allocation_delete",
-    operation_id="delete_ledger_allocation",
-)
-@require_api_role(Role.MEMBER)
-def delete_ledger_allocation(
-    request, slug: WorkspaceSlug, allocation_id: int, version: int | None = None
-):
-    """Delete the allocation. With `?version=`, 409 if it changed since."""
-    allocation = get_in_workspace(LedgerAllocation, request, pk=allocation_id)
-    ledger_services.allocation_delete(
-        allocation, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- assignment rules ----------------------------------------------------------------------------
+
+
+_rule = reader(ledger_selectors.rules)
 
 
 def _rule_fields(request, data: dict) -> dict:
@@ -2149,9 +1743,7 @@ def create_assignment_rule(request, slug: WorkspaceSlug, payload: RuleIn):
     rule = ledger_services.rule_create(
         workspace=request.workspace, user=request.user, request=request, **fields
     )
-    return Status(
-        201, get_in_workspace(ledger_selectors.rules(request.workspace), request, pk=rule.pk)
-    )
+    return Status(201, _rule(request, rule.pk))
 
 
 @router.post(
@@ -2187,68 +1779,38 @@ def apply_assignment_rules(request, slug: WorkspaceSlug, payload: ApplyRulesIn):
     }
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/assignment-rules/{rule_id}",
-    response=RuleOut,
-    url_name="finance_assignment_rule",
-    operation_id="get_assignment_rule",
+    "assignment_rule",
+    url_prefix="finance_",
+    out=RuleOut,
+    read=_rule,
+    write=updater(
+        lambda: AssignmentRule.objects.select_related("project"),
+        _rule_fields,
+        ledger_services.rule_update,
+        _rule,
+    ),
+    remove=deleter(AssignmentRule, ledger_services.rule_delete),
+    replace=(
+        RuleReplace,
+        """Replace the rule (`position` omitted: kept). Its allocations change when the rules are
+        applied again. 409 if `version` is not the stored one.""",
+    ),
+    patch=(
+        RulePatch,
+        """Change the fields sent. 409 if `version` is not the stored one.""",
+    ),
+    delete="""Delete the rule and the allocations it made. With `?version=`, 409 if it changed
+        since.""",
 )
-@require_api_role(Role.GUEST)
-def get_assignment_rule(request, slug: WorkspaceSlug, rule_id: int):
-    return get_in_workspace(ledger_selectors.rules(request.workspace), request, pk=rule_id)
-
-
-def _update_rule(request, rule_id: int, data: dict):
-    rule = get_in_workspace(AssignmentRule.objects.select_related("project"), request, pk=rule_id)
-    version = data.pop("version")
-    fields = _rule_fields(request, data)
-    ledger_services.rule_update(
-        rule, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(ledger_selectors.rules(request.workspace), request, pk=rule.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/assignment-rules/{rule_id}",
-    response=RuleOut,
-    url_name="finance_assignment_rule_replace",
-    operation_id="replace_assignment_rule",
-)
-@require_api_role(Role.MEMBER)
-def replace_assignment_rule(request, slug: WorkspaceSlug, rule_id: int, payload: RuleReplace):
-    """Replace the rule (`position` omitted: kept). Its allocations change when the rules are
-    applied again. 409 if `version` is not the stored one."""
-    return _update_rule(request, rule_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/assignment-rules/{rule_id}",
-    response=RuleOut,
-    url_name="finance_assignment_rule_update",
-    operation_id="update_assignment_rule",
-)
-@require_api_role(Role.MEMBER)
-def update_assignment_rule(request, slug: WorkspaceSlug, rule_id: int, payload: RulePatch):
-    """Change the fields sent. 409 if `version` is not the stored one."""
-    return _update_rule(request, rule_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/assignment-rules/{rule_id}",
-    response={204: None},
-    url_name="finance_assignment_rule_delete",
-    operation_id="delete_assignment_rule",
-)
-@require_api_role(Role.MEMBER)
-def delete_assignment_rule(request, slug: WorkspaceSlug, rule_id: int, version: int | None = None):
-    """Delete the rule and the allocations it made. With `?version=`, 409 if it changed
-    since."""
-    rule = get_in_workspace(AssignmentRule, request, pk=rule_id)
-    ledger_services.rule_delete(rule, user=request.user, expected_version=version, request=request)
-    return Status(204, None)
 
 
 # --- account mappings ----------------------------------------------------------------------------
+
+
+_mapping = reader(AccountMapping)
 
 
 def _mapping_fields(request, data: dict) -> dict:
@@ -2282,73 +1844,31 @@ def create_account_mapping(request, slug: WorkspaceSlug, payload: MappingIn):
     mapping = ledger_services.mapping_create(
         workspace=request.workspace, user=request.user, request=request, **fields
     )
-    return Status(201, get_in_workspace(AccountMapping, request, pk=mapping.pk))
+    return Status(201, _mapping(request, mapping.pk))
 
 
-@router.get(
+item_operations(
+    router,
     "/w/{slug}/finance/account-mappings/{mapping_id}",
-    response=MappingOut,
-    url_name="finance_account_mapping",
-    operation_id="get_account_mapping",
+    "account_mapping",
+    url_prefix="finance_",
+    out=MappingOut,
+    read=_mapping,
+    write=updater(AccountMapping, _mapping_fields, ledger_services.mapping_update, _mapping),
+    remove=deleter(AccountMapping, ledger_services.mapping_delete),
+    replace=(
+        MappingReplace,
+        """Replace the mapping; the lines are recategorised. 409 if `version` is not the stored
+        one.""",
+    ),
+    patch=(
+        MappingPatch,
+        """Change the fields sent; the lines are recategorised. 409 if `version` is not the stored
+        one.""",
+    ),
+    delete="""Delete the mapping; the lines are recategorised. With `?version=`, 409 if it changed
+        since.""",
 )
-@require_api_role(Role.GUEST)
-def get_account_mapping(request, slug: WorkspaceSlug, mapping_id: int):
-    return get_in_workspace(AccountMapping, request, pk=mapping_id)
-
-
-def _update_mapping(request, mapping_id: int, data: dict):
-    mapping = get_in_workspace(AccountMapping, request, pk=mapping_id)
-    version = data.pop("version")
-    fields = _mapping_fields(request, data)
-    ledger_services.mapping_update(
-        mapping, user=request.user, expected_version=version, request=request, **fields
-    )
-    return get_in_workspace(AccountMapping, request, pk=mapping.pk)
-
-
-@router.put(
-    "/w/{slug}/finance/account-mappings/{mapping_id}",
-    response=MappingOut,
-    url_name="finance_account_mapping_replace",
-    operation_id="replace_account_mapping",
-)
-@require_api_role(Role.MEMBER)
-def replace_account_mapping(request, slug: WorkspaceSlug, mapping_id: int, payload: MappingReplace):
-    """Replace the mapping; the lines are recategorised. 409 if `version` is not the stored
-    one."""
-    return _update_mapping(request, mapping_id, payload.model_dump())
-
-
-@router.patch(
-    "/w/{slug}/finance/account-mappings/{mapping_id}",
-    response=MappingOut,
-    url_name="finance_account_mapping_update",
-    operation_id="update_account_mapping",
-)
-@require_api_role(Role.MEMBER)
-def update_account_mapping(request, slug: WorkspaceSlug, mapping_id: int, payload: MappingPatch):
-    """Change the fields sent; the lines are recategorised. 409 if `version` is not the stored
-    one."""
-    return _update_mapping(request, mapping_id, payload.model_dump(exclude_unset=True))
-
-
-@router.delete(
-    "/w/{slug}/finance/account-mappings/{mapping_id}",
-    response={204: None},
-    url_name="finance_account_mapping_delete",
-    operation_id="delete_account_mapping",
-)
-@require_api_role(Role.MEMBER)
-def delete_account_mapping(
-    request, slug: WorkspaceSlug, mapping_id: int, version: int | None = None
-):
-    """Delete the mapping; the lines are recategorised. With `?version=`, 409 if it changed
-    since."""
-    mapping = get_in_workspace(AccountMapping, request, pk=mapping_id)
-    ledger_services.mapping_delete(
-        mapping, user=request.user, expected_version=version, request=request
-    )
-    return Status(204, None)
 
 
 # --- the checks ----------------------------------------------------------------------------------
