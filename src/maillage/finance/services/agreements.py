@@ -21,6 +21,7 @@ from ..models import (
     ReportingDeadline,
     TimeEntry,
 )
+from ._common import create_child
 
 # --- agreements ------------------------------------------------------------------------------
 
@@ -227,12 +228,12 @@ def funding_key_create(
     agreement: FundingAgreement, *, user, project: Project, share, request=None
 ) -> FundingKey:
     _check_key(agreement, project)
-    return tenant_create(
+    return create_child(
         FundingKey,
-        workspace=agreement.workspace,
+        "agreement",
+        agreement,
         user=user,
         request=request,
-        agreement=agreement,
         project=project,
         share=share,
     )
@@ -272,14 +273,7 @@ def _check_instalment(fields: dict) -> None:
 
 def instalment_create(agreement: FundingAgreement, *, user, request=None, **fields) -> Instalment:
     _check_instalment(fields)
-    return tenant_create(
-        Instalment,
-        workspace=agreement.workspace,
-        user=user,
-        request=request,
-        agreement=agreement,
-        **fields,
-    )
+    return create_child(Instalment, "agreement", agreement, user=user, request=request, **fields)
 
 
 def instalment_update(
@@ -313,13 +307,8 @@ def deadline_create(
     agreement: FundingAgreement, *, user, request=None, **fields
 ) -> ReportingDeadline:
     _check_deadline(fields)
-    return tenant_create(
-        ReportingDeadline,
-        workspace=agreement.workspace,
-        user=user,
-        request=request,
-        agreement=agreement,
-        **fields,
+    return create_child(
+        ReportingDeadline, "agreement", agreement, user=user, request=request, **fields
     )
 
 

@@ -15,6 +15,7 @@ from maillage.workspaces.models import Membership
 
 from ..models import BudgetLine, CostCategory, LedgerAllocation, Project, TimeEntry
 from ..models.accounts import PRODUCT_SIDE
+from ._common import create_child
 
 SUBSIDIES = CostCategory.SUBSIDIES.value
 
@@ -188,14 +189,7 @@ def _normalise_line(fields: dict) -> None:
 def budget_line_create(project: Project, *, user, request=None, **fields) -> BudgetLine:
     _normalise_line(fields)
     _check_line(project, fields)
-    return tenant_create(
-        BudgetLine,
-        workspace=project.workspace,
-        user=user,
-        request=request,
-        project=project,
-        **fields,
-    )
+    return create_child(BudgetLine, "project", project, user=user, request=request, **fields)
 
 
 def budget_line_update(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
-from maillage.core.forms import add_service_error
 from maillage.workspaces.access import get_in_workspace, require_member
 
 from ..forms.agreements import AgreementForm, DeadlineForm, FundingKeyForm, InstalmentForm
@@ -27,6 +26,14 @@ from ..models import (
 )
 from ..selectors import agreements as selectors
 from ..services import agreements as services
+from ._common import (
+    create_from_form,
+    delete_from_form,
+    delete_record,
+    error_text,
+    posted_version,
+    update_from_form,
+)
 
 PAGE_SIZE = 50
 
@@ -38,10 +45,6 @@ def _int(value: str) -> int | None:
 def _choice(request, name, queryset):
     pk = _int(request.GET.get(name, ""))
     return queryset.filter(pk=pk).first() if pk else None
-
-
-def _message(error) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 def _back(workspace_slug, agreement_id, anchor=""):
@@ -99,23 +102,14 @@ def agreement_create(request, workspace_slug):
         initial["projects"] = [project.pk]
         initial["start_date"], initial["end_date"] = project.start_date, project.end_date
     form = AgreementForm(request.POST or None, workspace=workspace, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
-                workspace=workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Agreement %(reference)s recorded. Set its funding keys, instalments and "
-                    "deadlines."
-                )
-                % {"reference": agreement.reference},
-            )
-            return redirect("finance:agreement", workspace_slug=workspace.slug, pk=agreement.pk)
+    agreement = create_from_form(request, form, services.agreement_create, workspace=workspace)
+    if agreement is not None:
+        messages.success(
+            request,
+            _("Agreement %(reference)s recorded. Set its funding keys, instalments and deadlines.")
+            % {"reference": agreement.reference},
+        )
+        return redirect("finance:agreement", workspace_slug=workspace.slug, pk=agreement.pk)
     return render(request, "finance/agreement_form.html", {"form": form, "agreement": None})
 
 
@@ -154,22 +148,11 @@ def agreement_detail(request, workspace_slug, pk):
 def agreement_edit(request, workspace_slug, pk):
     agreement = get_in_workspace(FundingAgreement, request, pk=pk)
     form = AgreementForm(request.POST or None, instance=agreement, workspace=request.workspace)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(
-                agreement,
-                user=request.user,
-                expected_version=form.expected_version,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-            status = 409 if isinstance(error, StaleObjectError) else 200
-        else:
-            messages.success(request, _("Agreement saved."))
-            return _back(workspace_slug, agreement.pk)
+    saved, status = update_from_form(
+        request, form, services.agreement_update, agreement, _("Agreement saved.")
+    )
+    if saved:
+        return _back(workspace_slug, agreement.pk)
     return render(
         request,
         "finance/agreement_form.html",
@@ -183,19 +166,9 @@ def agreement_delete(request, workspace_slug, pk):
     agreement = get_in_workspace(FundingAgreement, request, pk=pk)
     usage = services.agreement_usage(agreement)
     if request.method == "POST":
-        try:
-            services.agreement_delete(
-                agreement,
-                user=request.user,
-                expected_version=_int(request.POST.get("version", "")) or agreement.version,
-                request=request,
-            )
-        except (ValidationError, StaleObjectError) as error:
-            messages.error(request, _message(error))
+        deleted = _("Agreement %(reference)s deleted.") % {"reference": agreement.reference}
+        if not delete_record(request, services.agreement_delete, agreement, deleted):
             return _back(workspace_slug, agreement.pk)
-        messages.success(
-            request, _("Agreement %(reference)s deleted.") % {"reference": agreement.reference}
-        )
         return redirect("finance:agreements", workspace_slug=workspace_slug)
     return render(
         request,
@@ -209,10 +182,33 @@ def agreement_delete(request, workspace_slug, pk):
 
 
 # --- the agreement's parts: keys, instalments, deadlines -------------------------------------
+# Each part is edited on its own page, `finance/<name>_form.html`, with a form prefixed `<name>`
+# (so its delete button posts `<name>-version`), and sends back to its section of the agreement.
+
+_SECTIONS = {"key": "keys", "instalment": "instalments", "deadline": "deadlines"}
 
 
-def _part_page(request, template, context, status=200):
-    return render(request, f"finance/{template}", context, status=status)
+def _part_page(request, name, form, agreement, part, status=200):
+    context = {"form": form, "agreement": agreement, name: part}
+    return render(request, f"finance/{name}_form.html", context, status=status)
+
+
+def _part_create(request, workspace_slug, name, form, agreement, create, saved):
+    if create_from_form(request, form, create, agreement) is not None:
+        messages.success(request, saved)
+        return _back(workspace_slug, agreement.pk, _SECTIONS[name])
+    return _part_page(request, name, form, agreement, None)
+
+
+def _part_edit(request, workspace_slug, name, form, part, *, update, delete, saved, deleted):
+    agreement = part.agreement
+    if request.method == "POST" and "delete" in request.POST:
+        delete_from_form(request, delete, part, deleted, version_field=f"{name}-version")
+        return _back(workspace_slug, agreement.pk, _SECTIONS[name])
+    done, status = update_from_form(request, form, update, part, saved)
+    if done:
+        return _back(workspace_slug, agreement.pk, _SECTIONS[name])
+    return _part_page(request, name, form, agreement, part, status)
 
 
 @require_member
@@ -221,22 +217,15 @@ def key_create(request, workspace_slug, pk):
     form = FundingKeyForm(
         request.POST or None, agreement=agreement, prefix="key", initial={"version": 1}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.changes()
-        try:
-            services.funding_key_create(
-                agreement,
-                user=request.user,
-                project=data["project"],
-                share=data["share"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Funding key saved."))
-            return _back(workspace_slug, agreement.pk, "keys")
-    return _part_page(request, "key_form.html", {"form": form, "agreement": agreement, "key": None})
+    return _part_create(
+        request,
+        workspace_slug,
+        "key",
+        form,
+        agreement,
+        services.funding_key_create,  # the form's fields are the project and the share
+        _("Funding key saved."),
+    )
 
 
 @require_member
@@ -244,40 +233,17 @@ def key_edit(request, workspace_slug, pk):
     key = get_in_workspace(
         FundingKey.objects.select_related("agreement", "project"), request, pk=pk
     )
-    agreement = key.agreement
-    form = FundingKeyForm(request.POST or None, instance=key, agreement=agreement, prefix="key")
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.funding_key_delete(
-                    key,
-                    user=request.user,
-                    expected_version=_int(request.POST.get("key-version", "")),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Funding key deleted."))
-            return _back(workspace_slug, agreement.pk, "keys")
-        if form.is_valid():
-            try:
-                services.funding_key_update(
-                    key,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Funding key saved."))
-                return _back(workspace_slug, agreement.pk, "keys")
-    return _part_page(
-        request, "key_form.html", {"form": form, "agreement": agreement, "key": key}, status
+    form = FundingKeyForm(request.POST or None, instance=key, agreement=key.agreement, prefix="key")
+    return _part_edit(
+        request,
+        workspace_slug,
+        "key",
+        form,
+        key,
+        update=services.funding_key_update,
+        delete=services.funding_key_delete,
+        saved=_("Funding key saved."),
+        deleted=_("Funding key deleted."),
     )
 
 
@@ -285,63 +251,31 @@ def key_edit(request, workspace_slug, pk):
 def instalment_create(request, workspace_slug, pk):
     agreement = get_in_workspace(FundingAgreement, request, pk=pk)
     form = InstalmentForm(request.POST or None, prefix="instalment", initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.instalment_create(
-                agreement, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Instalment recorded."))
-            return _back(workspace_slug, agreement.pk, "instalments")
-    return _part_page(
+    return _part_create(
         request,
-        "instalment_form.html",
-        {"form": form, "agreement": agreement, "instalment": None},
+        workspace_slug,
+        "instalment",
+        form,
+        agreement,
+        services.instalment_create,
+        _("Instalment recorded."),
     )
 
 
 @require_member
 def instalment_edit(request, workspace_slug, pk):
     instalment = get_in_workspace(Instalment.objects.select_related("agreement"), request, pk=pk)
-    agreement = instalment.agreement
     form = InstalmentForm(request.POST or None, instance=instalment, prefix="instalment")
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.instalment_delete(
-                    instalment,
-                    user=request.user,
-                    expected_version=_int(request.POST.get("instalment-version", "")),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Instalment deleted."))
-            return _back(workspace_slug, agreement.pk, "instalments")
-        if form.is_valid():
-            try:
-                services.instalment_update(
-                    instalment,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Instalment saved."))
-                return _back(workspace_slug, agreement.pk, "instalments")
-    return _part_page(
+    return _part_edit(
         request,
-        "instalment_form.html",
-        {"form": form, "agreement": agreement, "instalment": instalment},
-        status,
+        workspace_slug,
+        "instalment",
+        form,
+        instalment,
+        update=services.instalment_update,
+        delete=services.instalment_delete,
+        saved=_("Instalment saved."),
+        deleted=_("Instalment deleted."),
     )
 
 
@@ -349,18 +283,14 @@ def instalment_edit(request, workspace_slug, pk):
 def deadline_create(request, workspace_slug, pk):
     agreement = get_in_workspace(FundingAgreement, request, pk=pk)
     form = DeadlineForm(request.POST or None, prefix="deadline", initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deadline_create(
-                agreement, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Reporting deadline added."))
-            return _back(workspace_slug, agreement.pk, "deadlines")
-    return _part_page(
-        request, "deadline_form.html", {"form": form, "agreement": agreement, "deadline": None}
+    return _part_create(
+        request,
+        workspace_slug,
+        "deadline",
+        form,
+        agreement,
+        services.deadline_create,
+        _("Reporting deadline added."),
     )
 
 
@@ -369,43 +299,17 @@ def deadline_edit(request, workspace_slug, pk):
     deadline = get_in_workspace(
         ReportingDeadline.objects.select_related("agreement"), request, pk=pk
     )
-    agreement = deadline.agreement
     form = DeadlineForm(request.POST or None, instance=deadline, prefix="deadline")
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.deadline_delete(
-                    deadline,
-                    user=request.user,
-                    expected_version=_int(request.POST.get("deadline-version", "")),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Reporting deadline deleted."))
-            return _back(workspace_slug, agreement.pk, "deadlines")
-        if form.is_valid():
-            try:
-                services.deadline_update(
-                    deadline,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Reporting deadline saved."))
-                return _back(workspace_slug, agreement.pk, "deadlines")
-    return _part_page(
+    return _part_edit(
         request,
-        "deadline_form.html",
-        {"form": form, "agreement": agreement, "deadline": deadline},
-        status,
+        workspace_slug,
+        "deadline",
+        form,
+        deadline,
+        update=services.deadline_update,
+        delete=services.deadline_delete,
+        saved=_("Reporting deadline saved."),
+        deleted=_("Reporting deadline deleted."),
     )
 
 
@@ -430,11 +334,11 @@ def deadline_submit(request, workspace_slug, pk):
         services.deadline_submit(
             deadline,
             user=request.user,
-            expected_version=_int(request.POST.get("version", "")),
+            expected_version=posted_version(request),
             request=request,
         )
     except (ValidationError, StaleObjectError) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

@@ -1,14 +1,11 @@
 """Funders (with the seed 002 typology) and the resources received outside agreements."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from maillage.core.exceptions import StaleObjectError
-from maillage.core.forms import add_service_error
 from maillage.workspaces.access import get_in_workspace, require_member
 
 from ..forms.funders import FunderForm, FunderPickForm, ResourceForm
@@ -16,6 +13,7 @@ from ..models import Funder, FunderLevel, FunderSource, Resource, ResourceKind
 from ..models.funding import RESOURCE_KIND_OF
 from ..selectors import funders as selectors
 from ..services import funders as services
+from ._common import create_from_form, delete_record, try_delete, update_from_form
 
 PAGE_SIZE = 50
 
@@ -63,16 +61,10 @@ def funder_list(request, workspace_slug):
 def funder_create(request, workspace_slug):
     workspace = request.workspace
     form = FunderForm(request.POST or None, workspace=workspace, initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            funder = services.funder_create(
-                workspace=workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Funder “%(name)s” created.") % {"name": funder.name})
-            return redirect("finance:funder", workspace_slug=workspace.slug, pk=funder.pk)
+    funder = create_from_form(request, form, services.funder_create, workspace=workspace)
+    if funder is not None:
+        messages.success(request, _("Funder “%(name)s” created.") % {"name": funder.name})
+        return redirect("finance:funder", workspace_slug=workspace.slug, pk=funder.pk)
     return render(
         request,
         "finance/funder_form.html",
@@ -99,22 +91,11 @@ def funder_detail(request, workspace_slug, pk):
 def funder_edit(request, workspace_slug, pk):
     funder = get_in_workspace(Funder, request, pk=pk)
     form = FunderForm(request.POST or None, instance=funder, workspace=request.workspace)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.funder_update(
-                funder,
-                user=request.user,
-                expected_version=form.expected_version,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-            status = 409 if isinstance(error, StaleObjectError) else 200
-        else:
-            messages.success(request, _("Funder saved."))
-            return redirect("finance:funder", workspace_slug=workspace_slug, pk=funder.pk)
+    saved, status = update_from_form(
+        request, form, services.funder_update, funder, _("Funder saved.")
+    )
+    if saved:
+        return redirect("finance:funder", workspace_slug=workspace_slug, pk=funder.pk)
     return render(
         request,
         "finance/funder_form.html",
@@ -128,17 +109,9 @@ def funder_delete(request, workspace_slug, pk):
     funder = get_in_workspace(Funder, request, pk=pk)
     usage = services.funder_usage(funder)
     if request.method == "POST":
-        try:
-            services.funder_delete(
-                funder,
-                user=request.user,
-                expected_version=_int(request.POST.get("version", "")) or funder.version,
-                request=request,
-            )
-        except (ValidationError, StaleObjectError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        deleted = _("Funder “%(name)s” deleted.") % {"name": funder.name}
+        if not delete_record(request, services.funder_delete, funder, deleted):
             return redirect("finance:funder", workspace_slug=workspace_slug, pk=funder.pk)
-        messages.success(request, _("Funder “%(name)s” deleted.") % {"name": funder.name})
         return redirect("finance:funders", workspace_slug=workspace_slug)
     return render(
         request,
@@ -187,24 +160,16 @@ def resource_create(request, workspace_slug):
     form = ResourceForm(
         request.POST or None, workspace=workspace, funder=funder, initial={"version": 1}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            resource = services.resource_create(
-                workspace=workspace,
-                user=request.user,
-                funder=funder,
-                request=request,
-                **form.changes(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Resource recorded: %(kind)s, %(year)s.")
-                % {"kind": resource.get_kind_display(), "year": resource.year},
-            )
-            return redirect("finance:funder", workspace_slug=workspace.slug, pk=funder.pk)
+    resource = create_from_form(
+        request, form, services.resource_create, workspace=workspace, funder=funder
+    )
+    if resource is not None:
+        messages.success(
+            request,
+            _("Resource recorded: %(kind)s, %(year)s.")
+            % {"kind": resource.get_kind_display(), "year": resource.year},
+        )
+        return redirect("finance:funder", workspace_slug=workspace.slug, pk=funder.pk)
     return render(
         request,
         "finance/resource_form.html",
@@ -219,39 +184,20 @@ def resource_edit(request, workspace_slug, pk):
     form = ResourceForm(
         request.POST or None, instance=resource, workspace=request.workspace, funder=funder
     )
-    status, conflict = 200, ""
+    conflict = ""
     back = reverse("finance:funder", kwargs={"workspace_slug": workspace_slug, "pk": funder.pk})
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.resource_delete(
-                    resource,
-                    user=request.user,
-                    expected_version=_int(request.POST.get("version", "")),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                form = ResourceForm(instance=resource, workspace=request.workspace, funder=funder)
-                conflict = str(error)
-                status = 409
-            else:
-                messages.success(request, _("Resource deleted."))
-                return redirect(back)
-        elif form.is_valid():
-            try:
-                services.resource_update(
-                    resource,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Resource saved."))
-                return redirect(back)
+    if request.method == "POST" and "delete" in request.POST:
+        conflict = try_delete(request, services.resource_delete, resource, _("Resource deleted."))
+        if not conflict:
+            return redirect(back)
+        form = ResourceForm(instance=resource, workspace=request.workspace, funder=funder)
+        status = 409
+    else:
+        saved, status = update_from_form(
+            request, form, services.resource_update, resource, _("Resource saved.")
+        )
+        if saved:
+            return redirect(back)
     return render(
         request,
         "finance/resource_form.html",

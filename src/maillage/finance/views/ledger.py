@@ -5,7 +5,6 @@ runs on the core imports pages (kind `fec`, `finance.importers.fec`)."""
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from maillage.core import audit
 from maillage.core import exports as core_exports
 from maillage.core.exceptions import StaleObjectError
 from maillage.core.exports import Kind
-from maillage.core.forms import add_service_error
 from maillage.core.money import format_decimal
 from maillage.workspaces.access import get_in_workspace, require_manager, require_member
 
@@ -39,6 +37,7 @@ from ..models import (
 )
 from ..selectors import ledger as selectors
 from ..services import ledger as services
+from ._common import create_from_form, delete_from_form, posted_version, update_from_form
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
@@ -233,21 +232,13 @@ def allocation_create(request, workspace_slug, pk):
         workspace=request.workspace,
         initial={"version": 1, "share": max(100 - selectors.share_total(line), 0) or 100},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_create(
-                workspace=request.workspace,
-                user=request.user,
-                request=request,
-                line=line,
-                **form.changes(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Line assigned."))
-            _warn_if_over(request, line)
-            return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
+    created = create_from_form(
+        request, form, services.allocation_create, workspace=request.workspace, line=line
+    )
+    if created is not None:
+        messages.success(request, _("Line assigned."))
+        _warn_if_over(request, line)
+        return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
     return render(
         request,
         "finance/ledger_allocation_form.html",
@@ -264,37 +255,15 @@ def allocation_edit(request, workspace_slug, pk):
     form = LedgerAllocationForm(
         request.POST or None, instance=allocation, workspace=request.workspace
     )
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.allocation_delete(
-                    allocation,
-                    user=request.user,
-                    expected_version=_version(request),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Allocation removed."))
-            return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
-        if form.is_valid():
-            try:
-                services.allocation_update(
-                    allocation,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Allocation saved."))
-                _warn_if_over(request, line)
-                return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
+    if request.method == "POST" and "delete" in request.POST:
+        delete_from_form(request, services.allocation_delete, allocation, _("Allocation removed."))
+        return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
+    saved, status = update_from_form(
+        request, form, services.allocation_update, allocation, _("Allocation saved.")
+    )
+    if saved:
+        _warn_if_over(request, line)
+        return redirect("finance:ledger_line", workspace_slug=workspace_slug, pk=line.pk)
     return render(
         request,
         "finance/ledger_allocation_form.html",
@@ -306,11 +275,6 @@ def allocation_edit(request, workspace_slug, pk):
         },
         status=status,
     )
-
-
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
 
 
 # --- the account mapping -------------------------------------------------------------------------
@@ -332,20 +296,14 @@ def mapping_list(request, workspace_slug):
 @require_manager
 def mapping_create(request, workspace_slug):
     form = AccountMappingForm(request.POST or None, initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            mapping = services.mapping_create(
-                workspace=request.workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Accounts %(prefix)s… now go to %(category)s; the ledger's lines follow.")
-                % {"prefix": mapping.prefix, "category": mapping.get_category_display()},
-            )
-            return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
+    mapping = create_from_form(request, form, services.mapping_create, workspace=request.workspace)
+    if mapping is not None:
+        messages.success(
+            request,
+            _("Accounts %(prefix)s… now go to %(category)s; the ledger's lines follow.")
+            % {"prefix": mapping.prefix, "category": mapping.get_category_display()},
+        )
+        return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
     return render(request, "finance/ledger_mapping_form.html", {"form": form, "mapping": None})
 
 
@@ -353,33 +311,23 @@ def mapping_create(request, workspace_slug):
 def mapping_edit(request, workspace_slug, pk):
     mapping = get_in_workspace(AccountMapping, request, pk=pk)
     form = AccountMappingForm(request.POST or None, instance=mapping)
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.mapping_delete(
-                    mapping, user=request.user, expected_version=_version(request), request=request
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Mapping deleted; the ledger's lines follow."))
-            return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
-        if form.is_valid():
-            try:
-                services.mapping_update(
-                    mapping,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Mapping saved; the ledger's lines follow."))
-                return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
+    if request.method == "POST" and "delete" in request.POST:
+        delete_from_form(
+            request,
+            services.mapping_delete,
+            mapping,
+            _("Mapping deleted; the ledger's lines follow."),
+        )
+        return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
+    saved, status = update_from_form(
+        request,
+        form,
+        services.mapping_update,
+        mapping,
+        _("Mapping saved; the ledger's lines follow."),
+    )
+    if saved:
+        return redirect("finance:ledger_mappings", workspace_slug=workspace_slug)
     return render(
         request,
         "finance/ledger_mapping_form.html",
@@ -412,18 +360,10 @@ def rule_create(request, workspace_slug):
     form = AssignmentRuleForm(
         request.POST or None, workspace=request.workspace, initial={"version": 1, "share": 100}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_create(
-                workspace=request.workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Rule added. Apply the rules to assign the lines it matches.")
-            )
-            return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
+    created = create_from_form(request, form, services.rule_create, workspace=request.workspace)
+    if created is not None:
+        messages.success(request, _("Rule added. Apply the rules to assign the lines it matches."))
+        return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
     return render(request, "finance/ledger_rule_form.html", {"form": form, "rule": None})
 
 
@@ -431,39 +371,28 @@ def rule_create(request, workspace_slug):
 def rule_edit(request, workspace_slug, pk):
     rule = get_in_workspace(AssignmentRule, request, pk=pk)
     form = AssignmentRuleForm(request.POST or None, instance=rule, workspace=request.workspace)
-    status = 200
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                removed = services.rule_delete(
-                    rule, user=request.user, expected_version=_version(request), request=request
-                )
-            except StaleObjectError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Rule deleted with the %(count)s allocations it had made.")
-                    % {"count": removed},
-                )
-            return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
-        if form.is_valid():
-            try:
-                services.rule_update(
-                    rule,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(
-                    request, _("Rule saved. Apply the rules to update the lines it assigns.")
-                )
-                return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            removed = services.rule_delete(
+                rule, user=request.user, expected_version=posted_version(request), request=request
+            )
+        except StaleObjectError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Rule deleted with the %(count)s allocations it had made.") % {"count": removed},
+            )
+        return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
+    saved, status = update_from_form(
+        request,
+        form,
+        services.rule_update,
+        rule,
+        _("Rule saved. Apply the rules to update the lines it assigns."),
+    )
+    if saved:
+        return redirect("finance:ledger_rules", workspace_slug=workspace_slug)
     return render(
         request, "finance/ledger_rule_form.html", {"form": form, "rule": rule}, status=status
     )

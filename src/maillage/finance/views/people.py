@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
-from maillage.core.forms import add_service_error
 from maillage.workspaces.access import deny, get_in_workspace, require_manager, require_member
 
 from .. import costs
@@ -23,6 +22,7 @@ from ..forms.people import FinanceSettingsForm, PersonForm, contract_form_class
 from ..models import Contract, Person
 from ..selectors import people as selectors
 from ..services import people as services
+from ._common import create_from_form, save_form, update_from_form
 
 PAGE_SIZE = 50
 
@@ -56,22 +56,16 @@ def people_list(request, workspace_slug):
 @require_member
 def person_create(request, workspace_slug):
     form = PersonForm(request.POST or None, initial={"version": 1, "kind": Person.Kind.EMPLOYEE})
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                workspace=request.workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
+    person = create_from_form(request, form, services.person_create, workspace=request.workspace)
+    if person is not None:
+        if person.is_volunteer:
+            text = _("%(name)s added. Their hours are entered in the time grid.")
+        elif _sees(request):
+            text = _("%(name)s added. Add their contract to compute their hourly cost.")
         else:
-            if person.is_volunteer:
-                text = _("%(name)s added. Their hours are entered in the time grid.")
-            elif _sees(request):
-                text = _("%(name)s added. Add their contract to compute their hourly cost.")
-            else:
-                text = _("%(name)s added. A member allowed to see salaries adds their contract.")
-            messages.success(request, text % {"name": person.full_name})
-            return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
+            text = _("%(name)s added. A member allowed to see salaries adds their contract.")
+        messages.success(request, text % {"name": person.full_name})
+        return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
     return render(request, "finance/person_form.html", {"form": form, "person": None})
 
 
@@ -101,20 +95,9 @@ def person_detail(request, workspace_slug, pk):
 def person_edit(request, workspace_slug, pk):
     person = get_in_workspace(Person, request, pk=pk)
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                person,
-                user=request.user,
-                expected_version=form.expected_version,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
+    saved, _status = update_from_form(request, form, services.person_update, person, _("Saved."))
+    if saved:  # a refusal, stale or not, is shown on the form with a 200
+        return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
     return render(request, "finance/person_form.html", {"form": form, "person": person})
 
 
@@ -168,21 +151,17 @@ def contract_create(request, workspace_slug, pk):
         return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
     form_class = contract_form_class(True)
     form = form_class(request.POST or None, initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_create(
-                workspace=request.workspace,
-                user=request.user,
-                person=person,
-                membership=request.membership,
-                request=request,
-                **form.changes(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Contract added."))
-            return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
+    created = create_from_form(
+        request,
+        form,
+        services.contract_create,
+        workspace=request.workspace,
+        person=person,
+        membership=request.membership,
+    )
+    if created is not None:
+        messages.success(request, _("Contract added."))
+        return redirect("finance:person", workspace_slug=workspace_slug, pk=person.pk)
     return render(
         request,
         "finance/contract_form.html",
@@ -195,21 +174,16 @@ def contract_edit(request, workspace_slug, pk):
     contract = get_in_workspace(Contract.objects.select_related("person"), request, pk=pk)
     sees = _sees(request)
     form = contract_form_class(sees)(request.POST or None, instance=contract)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_update(
-                contract,
-                user=request.user,
-                expected_version=form.expected_version,
-                membership=request.membership,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Contract saved."))
-            return redirect("finance:person", workspace_slug=workspace_slug, pk=contract.person_id)
+    saved, _status = update_from_form(
+        request,
+        form,
+        services.contract_update,
+        contract,
+        _("Contract saved."),
+        membership=request.membership,
+    )
+    if saved:
+        return redirect("finance:person", workspace_slug=workspace_slug, pk=contract.person_id)
     return render(
         request,
         "finance/contract_form.html",
@@ -259,20 +233,19 @@ def contract_delete(request, workspace_slug, pk):
 def finance_settings(request, workspace_slug):
     instance = costs.get_settings(request.workspace)
     form = FinanceSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finance_settings_save(
-                workspace=request.workspace,
-                user=request.user,
-                expected_version=form.expected_version,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Finance settings saved."))
-            return redirect("finance:settings", workspace_slug=workspace_slug)
+
+    def write(**changes):
+        services.finance_settings_save(
+            workspace=request.workspace,
+            user=request.user,
+            expected_version=form.expected_version,
+            request=request,
+            **changes,
+        )
+
+    saved, _status = save_form(request, form, write, _("Finance settings saved."))
+    if saved:
+        return redirect("finance:settings", workspace_slug=workspace_slug)
     return render(
         request, "finance/settings.html", {"form": form, "saved": instance.pk is not None}
     )

@@ -19,6 +19,7 @@ from ..models import BudgetLine, Project
 from ..selectors import agreements as agreement_selectors
 from ..selectors import projects as selectors
 from ..services import projects as services
+from ._common import create_from_form, delete_record, try_delete, update_from_form
 
 PAGE_SIZE = 50
 
@@ -60,20 +61,14 @@ def project_create(request, workspace_slug):
         workspace=workspace,
         initial={"version": 1, "manager": request.user.pk, "start_date": today.replace(day=1)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                workspace=workspace, user=request.user, request=request, **form.changes()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Project “%(name)s” created. Enter its budget year by year.")
-                % {"name": project.name},
-            )
-            return redirect("finance:project", workspace_slug=workspace.slug, pk=project.pk)
+    project = create_from_form(request, form, services.project_create, workspace=workspace)
+    if project is not None:
+        messages.success(
+            request,
+            _("Project “%(name)s” created. Enter its budget year by year.")
+            % {"name": project.name},
+        )
+        return redirect("finance:project", workspace_slug=workspace.slug, pk=project.pk)
     return render(request, "finance/project_form.html", {"form": form, "project": None})
 
 
@@ -105,22 +100,11 @@ def project_detail(request, workspace_slug, pk):
 def project_edit(request, workspace_slug, pk):
     project = get_in_workspace(Project, request, pk=pk)
     form = ProjectForm(request.POST or None, instance=project, workspace=request.workspace)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
-                project,
-                user=request.user,
-                expected_version=form.expected_version,
-                request=request,
-                **form.changes(),
-            )
-        except (ValidationError, StaleObjectError) as error:
-            add_service_error(form, error)
-            status = 409 if isinstance(error, StaleObjectError) else 200
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("finance:project", workspace_slug=workspace_slug, pk=project.pk)
+    saved, status = update_from_form(
+        request, form, services.project_update, project, _("Project saved.")
+    )
+    if saved:
+        return redirect("finance:project", workspace_slug=workspace_slug, pk=project.pk)
     return render(
         request, "finance/project_form.html", {"form": form, "project": project}, status=status
     )
@@ -131,17 +115,9 @@ def project_delete(request, workspace_slug, pk):
     project = get_in_workspace(Project, request, pk=pk)
     usage = services.project_usage(project)
     if request.method == "POST":
-        try:
-            services.project_delete(
-                project,
-                user=request.user,
-                expected_version=_int(request.POST.get("version", "")) or project.version,
-                request=request,
-            )
-        except (ValidationError, StaleObjectError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        deleted = _("Project “%(name)s” deleted.") % {"name": project.name}
+        if not delete_record(request, services.project_delete, project, deleted):
             return redirect("finance:project", workspace_slug=workspace_slug, pk=project.pk)
-        messages.success(request, _("Project “%(name)s” deleted.") % {"name": project.name})
         return redirect("finance:projects", workspace_slug=workspace_slug)
     blocked = usage["agreements"] or usage["time_entries"] or usage["ledger_allocations"]
     return render(
@@ -263,39 +239,20 @@ def budget_line_edit(request, workspace_slug, pk):
     line = get_in_workspace(BudgetLine.objects.select_related("project"), request, pk=pk)
     project = line.project
     form = BudgetLineForm(request.POST or None, instance=line, workspace=request.workspace)
-    status, conflict = 200, ""
+    conflict = ""
     back = reverse("finance:project", kwargs={"workspace_slug": workspace_slug, "pk": project.pk})
-    if request.method == "POST":
-        if "delete" in request.POST:
-            try:
-                services.budget_line_delete(
-                    line,
-                    user=request.user,
-                    expected_version=_int(request.POST.get("version", "")),
-                    request=request,
-                )
-            except StaleObjectError as error:
-                form = BudgetLineForm(instance=line, workspace=request.workspace)
-                conflict = str(error)
-                status = 409
-            else:
-                messages.success(request, _("Budget line deleted."))
-                return redirect(f"{back}#budget")
-        elif form.is_valid():
-            try:
-                services.budget_line_update(
-                    line,
-                    user=request.user,
-                    expected_version=form.expected_version,
-                    request=request,
-                    **form.changes(),
-                )
-            except (ValidationError, StaleObjectError) as error:
-                add_service_error(form, error)
-                status = 409 if isinstance(error, StaleObjectError) else 200
-            else:
-                messages.success(request, _("Budget line saved."))
-                return redirect(f"{back}#budget")
+    if request.method == "POST" and "delete" in request.POST:
+        conflict = try_delete(request, services.budget_line_delete, line, _("Budget line deleted."))
+        if not conflict:
+            return redirect(f"{back}#budget")
+        form = BudgetLineForm(instance=line, workspace=request.workspace)
+        status = 409
+    else:
+        saved, status = update_from_form(
+            request, form, services.budget_line_update, line, _("Budget line saved.")
+        )
+        if saved:
+            return redirect(f"{back}#budget")
     return render(
         request,
         "finance/budget_line_form.html",
