@@ -151,6 +151,18 @@ def test_the_years_totals_and_the_agreements_ending(workspace, member_client):
     assert response.context["running_count"] == 1
     page = response.content.decode()
     assert "€1,000.50" in page and "€400.25" in page
+    # An earlier year chosen in the selector: last year's agreement and instalment.
+    response = member_client.get(reverse("finance:home", args=[workspace.slug]), {"year": year - 1})
+    figures = response.context["figures"]
+    assert (figures.year, figures.granted, figures.received) == (
+        year - 1,
+        Decimal("7000.00"),
+        Decimal("1.00"),
+    )
+    assert f"Agreements signed in {year - 1}" in response.content.decode()
+    # A year outside the agreements' years falls back to this year.
+    response = member_client.get(reverse("finance:home", args=[workspace.slug]), {"year": 1900})
+    assert response.context["figures"].year == year
 
 
 def test_the_dashboard_links_every_section(workspace, member_client):

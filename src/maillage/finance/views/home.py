@@ -29,6 +29,9 @@ def finance_home(request, workspace_slug):
     today = timezone.localdate()
     deadlines = selectors.deadlines_due(workspace, today)
     running = selectors.projects_running(workspace, today)
+    years = selectors.agreement_years(workspace)
+    chosen = request.GET.get("year", "")
+    year = int(chosen) if chosen.isdigit() and int(chosen) in years else today.year
     return render(
         request,
         "finance/home.html",
@@ -40,7 +43,8 @@ def finance_home(request, workspace_slug):
             "horizon": selectors.DEADLINE_HORIZON_DAYS,
             "ending": list(selectors.agreements_ending(workspace, today)),
             "ending_horizon": selectors.ENDING_HORIZON_DAYS,
-            "figures": selectors.year_figures(workspace, today.year),
+            "figures": selectors.year_figures(workspace, year),
+            "years": years,
             "running": list(running[:10]),
             "running_count": running.count(),
             "sections": [
