@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maillage.finance import allocation
-from maillage.finance.allocation import allocate_agreement, project_actuals, split_rounded
+from maillage.finance.allocation import allocate_projects, project_actuals, split_rounded
 from tests.factories import (
     ContractFactory,
     FundingKeyFactory,
@@ -20,6 +20,15 @@ from tests.factories import (
 from . import golden
 
 pytestmark = pytest.mark.django_db
+
+
+def allocate_agreement(agreement):
+    """The engine's figures of one agreement over its projects and eligible period."""
+    projects = list(agreement.projects.values_list("pk", flat=True))
+    allocation = allocate_projects(
+        agreement.workspace, projects, start=agreement.start_date, end=agreement.end_date
+    )
+    return allocation.figures[agreement.pk]
 
 
 @pytest.fixture

@@ -353,7 +353,7 @@ def _time_costs(
     settings = cost_rates.get_settings(workspace)
     # The rate of each contract, rounded to the cent once (the one rounding of a rate).
     contract_rates = {
-        contract.pk: round_euro(cost_rates.hourly_cost(contract, settings))
+        contract.pk: cost_rates.hourly_cost(contract, settings)
         for person_contracts in contracts.values()
         for contract in person_contracts
     }
@@ -667,15 +667,6 @@ def _allocate_projects(workspace, project_ids, start, end) -> Allocation:
         charges_by_cost=dict(charges_by_cost),
         projects_by_agreement={pk: sorted(funded[pk]) for pk in agreements},
     )
-
-
-def allocate_agreement(agreement: FundingAgreement) -> AgreementFigures:
-    """The figures of one agreement, over its projects and eligible period."""
-    project_ids = list(agreement.projects.values_list("pk", flat=True))
-    allocation = allocate_projects(
-        agreement.workspace, project_ids, start=agreement.start_date, end=agreement.end_date
-    )
-    return allocation.figures.get(agreement.pk) or AgreementFigures(agreement)
 
 
 # --- Rounding for display ------------------------------------------------------------------

@@ -545,7 +545,7 @@ def _hours(workspace, link) -> list[Finding]:
     week_label = _("week %(week)s of %(year)s")
 
     def excess_finding(kind, person, contract, hours, limit, label, first):
-        rate = round_euro(cost_rates.hourly_cost(contract, settings))
+        rate = cost_rates.hourly_cost(contract, settings)
         excess = hours - limit
         return Finding(
             kind,

@@ -4,8 +4,9 @@ hourly cost = (gross annual salary + annual employer charges) / productive hours
 productive hours are the contract's own figure or, by default, the workspace's full-time figure
 (1,607 h) in proportion to the contract's weekly hours (17.5 h a week → 803.50 h a year).
 
-The rate keeps full precision; a time entry's cost is rounded to the cent once, when it is
-computed (`entry_cost`), so that every total is the sum of the entries it drills down to.
+The rate is rounded to the cent (half up): the one rounding of a rate, the figure a timesheet
+and a funder see. Hours × rate is then exact (four decimal places), so every total — the
+person's page, the engine, a report line — is the sum of its entries, rounded once where shown.
 """
 
 from decimal import Decimal
@@ -30,15 +31,11 @@ def productive_hours(contract: Contract, settings: FinanceSettings) -> Decimal:
 
 
 def hourly_cost(contract: Contract, settings: FinanceSettings) -> Decimal:
-    """Full precision; round only the cost of hours (`entry_cost`)."""
-    return (contract.gross_annual_salary + contract.annual_employer_charges) / productive_hours(
-        contract, settings
+    """(gross + charges) / productive hours, rounded half up to the cent."""
+    return round_euro(
+        (contract.gross_annual_salary + contract.annual_employer_charges)
+        / productive_hours(contract, settings)
     )
-
-
-def entry_cost(hours: Decimal, rate: Decimal) -> Decimal:
-    """The cost of `hours` at `rate`, rounded half up to the cent."""
-    return round_euro(hours * rate)
 
 
 def contract_on(contracts: list[Contract], day) -> Contract | None:

@@ -24,12 +24,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from maillage.core.money import to_decimal
+from maillage.core.money import format_decimal, to_decimal
 
 #: The 18 legal columns, in the order of the law, and the `LedgerLine` field each one fills.
 COLUMNS = (
@@ -604,15 +605,20 @@ def entry_name(key: str) -> str:
     return f"{journal} {number}"
 
 
+def _amount_text(cents: int) -> str:
+    """Cents as the user's language writes an amount (120,50 in French)."""
+    return format_decimal(Decimal(cents).scaleb(-2))
+
+
 def unbalanced_message(key: str, entry: Entry) -> str:
     return _(
         "Entry %(entry)s is not balanced: debits %(debit)s, credits %(credit)s, a difference "
         "of %(difference)s (the entry has %(lines)s lines; this is its first)."
     ) % {
         "entry": entry_name(key),
-        "debit": cents_text(entry.debit),
-        "credit": cents_text(entry.credit),
-        "difference": cents_text(entry.debit - entry.credit),
+        "debit": _amount_text(entry.debit),
+        "credit": _amount_text(entry.credit),
+        "difference": _amount_text(entry.debit - entry.credit),
         "lines": entry.lines,
     }
 

@@ -43,8 +43,6 @@ class CostCategory(models.TextChoices):
 CHARGE_CATEGORIES = ("60", "61", "62", "63", "64", "65", "66", "67", "68")
 #: Cash products, in CERFA order.
 PRODUCT_CATEGORIES = ("70", "73", "74", "75", "76", "77", "78")
-#: In kind: never added to cash, shown below the cash totals on both sides.
-IN_KIND_CATEGORIES = ("86", "87")
 CHARGE_SIDE = frozenset(CHARGE_CATEGORIES) | {"86"}
 PRODUCT_SIDE = frozenset(PRODUCT_CATEGORIES) | {"87"}
 #: Staff costs: computed from time entries (hours × hourly cost), not from ledger lines.

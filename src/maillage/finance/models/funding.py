@@ -62,10 +62,6 @@ RESOURCE_KIND_OF = {
 }
 
 
-def resource_kind(source: str, with_counterpart: bool) -> str:
-    return RESOURCE_KIND_OF[(FunderSource(source), bool(with_counterpart))].value
-
-
 class Funder(TenantModel):
     """Who brings resources: a public authority, a foundation, a company, the members…"""
 

@@ -163,7 +163,7 @@ def person_hours_by_month(person: Person, *, months: int = 12, end: date | None 
         if rate is None:
             table.hours_without_rate += entry.hours
             continue
-        cost = costs.entry_cost(entry.hours, rate)
+        cost = entry.hours * rate  # exact; rounded where shown
         table.month_costs[column] += cost
         table.cost_total += cost
     table.rows = sorted(
