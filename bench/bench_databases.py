@@ -2,6 +2,7 @@
 the environment a worker process needs to use it (bench/settings_bench.py)."""
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -50,3 +51,18 @@ class BenchDatabases:
             env=env,
             check=True,
         )
+
+
+RESULTS = BENCH / "RESULTS.md"
+
+
+def record_section(heading: str, text: str) -> None:
+    """Write a benchmark's section (starting with `heading`) into RESULTS.md, replacing the
+    earlier run of that benchmark only."""
+    content = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## (?!#)|\Z)", re.M | re.S)
+    if pattern.search(content):
+        content = pattern.sub(lambda _m: text + "\n", content, count=1)
+    else:
+        content = content.rstrip("\n") + "\n\n" + text
+    RESULTS.write_text(content.rstrip("\n") + "\n")

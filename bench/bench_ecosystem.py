@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases
+from bench_databases import BenchDatabases, record_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -500,17 +499,6 @@ def pg_version() -> str:
         return "?"
 
 
-def record(text: str) -> None:
-    """Write the section into RESULTS.md, replacing an earlier run of this benchmark only."""
-    content = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## (?!#)|\Z)", re.M | re.S)
-    if pattern.search(content):
-        content = pattern.sub(lambda _m: text + "\n", content, count=1)
-    else:
-        content = content.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(content.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
@@ -530,7 +518,7 @@ def main() -> None:
         worker(args)
         return
     if args.from_json:
-        record(section(json.loads(Path(args.from_json).read_text()), args))
+        record_section(HEADING, section(json.loads(Path(args.from_json).read_text()), args))
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
         return
     if args.small:
@@ -546,7 +534,7 @@ def main() -> None:
     text = section(results, args)
     print(text)
     if not args.no_record:
-        record(text)
+        record_section(HEADING, text)
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
 
 

@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -36,7 +35,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench_databases import BenchDatabases
+from bench_databases import BenchDatabases, record_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -441,17 +440,6 @@ def section(results: list[dict], data: dict) -> str:
     return "\n".join(lines)
 
 
-def record(text: str) -> None:
-    """Write the section into RESULTS.md, replacing an earlier run of this benchmark only."""
-    content = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## (?!#)|\Z)", re.M | re.S)
-    if pattern.search(content):
-        content = pattern.sub(lambda _m: text + "\n", content, count=1)
-    else:
-        content = content.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(content.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
@@ -468,7 +456,7 @@ def main() -> None:
         return
     if args.from_json:
         raw = json.loads(Path(args.from_json).read_text())
-        record(section(raw["results"], raw["data"]))
+        record_section(HEADING, section(raw["results"], raw["data"]))
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
         return
     path = DATA_DIR / f"fec_{args.lines}.txt"
@@ -483,7 +471,7 @@ def main() -> None:
     text = section(results, data)
     print(text)
     if not args.no_record:
-        record(text)
+        record_section(HEADING, text)
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
 
 

@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import random
-import re
 import resource
 import statistics
 import subprocess
@@ -41,7 +40,7 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases
+from bench_databases import BenchDatabases, record_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -538,17 +537,6 @@ def section(results: list[dict], before: list[dict] | None = None) -> str:
     return "\n".join(lines)
 
 
-def record(text: str) -> None:
-    """Write the section into RESULTS.md, replacing an earlier run of this benchmark only."""
-    content = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## (?!#)|\Z)", re.M | re.S)
-    if pattern.search(content):
-        content = pattern.sub(lambda _m: text + "\n", content, count=1)
-    else:
-        content = content.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(content.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
@@ -573,7 +561,7 @@ def main() -> None:
         return
     before = json.loads(Path(args.before).read_text()) if args.before else None
     if args.from_json:
-        record(section(json.loads(Path(args.from_json).read_text()), before))
+        record_section(HEADING, section(json.loads(Path(args.from_json).read_text()), before))
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
         return
     results = []
@@ -587,7 +575,7 @@ def main() -> None:
     text = section(results, before)
     print(text)
     if not args.no_record and not args.only and args.scale == 1.0:
-        record(text)
+        record_section(HEADING, text)
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
 
 

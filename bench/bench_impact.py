@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases
+from bench_databases import BenchDatabases, record_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -563,17 +562,6 @@ def section(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def record(text: str) -> None:
-    """Write the section into RESULTS.md, replacing an earlier run of this benchmark only."""
-    content = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## (?!#)|\Z)", re.M | re.S)
-    if pattern.search(content):
-        content = pattern.sub(lambda _m: text + "\n", content, count=1)
-    else:
-        content = content.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(content.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
@@ -599,7 +587,7 @@ def main() -> None:
         worker(args)
         return
     if args.from_json:
-        record(section(json.loads(Path(args.from_json).read_text())))
+        record_section(HEADING, section(json.loads(Path(args.from_json).read_text())))
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
         return
     results = []
@@ -613,7 +601,7 @@ def main() -> None:
     text = section(results)
     print(text)
     if not args.no_record and not args.only:
-        record(text)
+        record_section(HEADING, text)
         log(f"Recorded in {RESULTS.relative_to(ROOT)}")
 
 
