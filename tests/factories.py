@@ -440,3 +440,252 @@ class DocumentJobFactory(TenantFactory):
     )
     language = "en"
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- partnerships ------------------------------------------------------------------------
+
+
+class PartnershipKindFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.PartnershipKind"
+
+    name = factory.Sequence(lambda n: f"Coopération {n}")
+
+
+class PartnershipFactory(TenantFactory):
+    """A partnership at 01 Meet; give `stage`/`status` to start elsewhere (tests only: the app
+    changes them through gate decisions)."""
+
+    class Meta:
+        model = "partnerships.Partnership"
+
+    name = factory.Sequence(lambda n: f"Tiers-lieu partagé {n}")
+    kind = factory.SubFactory(
+        PartnershipKindFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    objectives = factory.LazyFunction(lambda: ["pool", "resources"])
+    start_date = datetime.date(2026, 1, 5)
+
+
+class PartnershipMemberFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.PartnershipMember"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    actor = factory.SubFactory(ActorFactory, workspace=factory.SelfAttribute("..workspace"))
+    role = "partner"
+    side = "association"
+
+
+class PartnershipGuestFactory(TenantFactory):
+    """`membership` is a guest of the partnership's workspace, speaking for `member`."""
+
+    class Meta:
+        model = "partnerships.PartnershipGuest"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    member = factory.SubFactory(
+        PartnershipMemberFactory,
+        partnership=factory.SelfAttribute("..partnership"),
+        side="company",
+        actor__profile="company_pme",
+    )
+    membership = factory.SubFactory(
+        MembershipFactory, workspace=factory.SelfAttribute("..workspace"), role=Role.GUEST
+    )
+
+
+class GateDecisionFactory(TenantFactory):
+    """A logged decision as stored (the stage is not changed: use the service for that)."""
+
+    class Meta:
+        model = "partnerships.GateDecision"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    decided_on = datetime.date(2026, 3, 2)
+    outcome = "no_go"
+    deciders = "Claire Martin\nPaul Dupont"
+    rationale = "Les objectifs ne sont pas encore alignés."
+    stage_before = factory.SelfAttribute("partnership.stage")
+    stage_after = factory.SelfAttribute("partnership.stage")
+    status_before = "active"
+    status_after = "active"
+
+
+class CanvasEntryFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.CanvasEntry"
+
+    member = factory.SubFactory(PartnershipMemberFactory)
+    partnership = factory.SelfAttribute("member.partnership")
+    workspace = factory.SelfAttribute("member.workspace")
+    section = "objective"
+    level = "operations"
+    text = "Développer une ligne de vêtements adaptés"
+    figures = "1 000 vêtements par an"
+
+
+class FitExpectationFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.FitExpectation"
+
+    member = factory.SubFactory(PartnershipMemberFactory)
+    partnership = factory.SelfAttribute("member.partnership")
+    workspace = factory.SelfAttribute("member.workspace")
+    dimension = "association_value"
+    expectation = "Accéder à un local deux jours par semaine"
+    fit = "fits"
+
+
+class ExperimentPlanFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.ExperimentPlan"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    tests = factory.LazyFunction(lambda: ["simple_actions"])
+    tools = factory.LazyFunction(lambda: ["workshop", "event"])
+    success_criteria = "Deux ateliers communs tenus\nUn retour positif des bénévoles"
+
+
+class MasterPlanFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.MasterPlan"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    starts_on = datetime.date(2026, 1, 5)
+    purpose = "Rendre la culture accessible à toutes et tous"
+
+
+class WorkAxisFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.WorkAxis"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    name = factory.Sequence(lambda n: f"Axe {n}")
+
+
+class AxisResultFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.AxisResult"
+
+    axis = factory.SubFactory(WorkAxisFactory)
+    partnership = factory.SelfAttribute("axis.partnership")
+    workspace = factory.SelfAttribute("axis.workspace")
+    horizon = 3
+    indicator = factory.SubFactory(IndicatorFactory, workspace=factory.SelfAttribute("..workspace"))
+
+
+class MilestoneFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.Milestone"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    name = factory.Sequence(lambda n: f"Jalon {n}")
+    start_date = datetime.date(2026, 2, 1)
+    due_date = datetime.date(2026, 3, 31)
+
+
+class RitualFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.Ritual"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    name = "Comité de pilotage"
+    frequency = "quarterly"
+
+
+class GovernanceRoleFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.GovernanceRole"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    person = "Claire Martin"
+    responsibility = "Coordination"
+
+
+class MeetingFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.Meeting"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    held_on = datetime.date(2026, 2, 10)
+    title = factory.Sequence(lambda n: f"Réunion {n}")
+
+
+class MeetingDecisionFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.MeetingDecision"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    partnership = factory.SelfAttribute("meeting.partnership")
+    workspace = factory.SelfAttribute("meeting.workspace")
+    text = "Lancer un atelier commun en mars"
+
+
+class ActionItemFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.ActionItem"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = "Paul Dupont"
+    due_on = datetime.date(2026, 3, 15)
+
+
+class RiskFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.Risk"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    title = "Départ de l'interlocuteur côté entreprise"
+    side = "company"
+    nature = "operational"
+    likelihood = 3
+    impact = 4
+
+
+class ChecklistReviewFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.ChecklistReview"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    reviewed_on = datetime.date(2026, 3, 1)
+
+
+class EvaluationFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.Evaluation"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    workspace = factory.SelfAttribute("partnership.workspace")
+    evaluated_on = datetime.date(2026, 6, 30)
+    title = "Fin de l'expérimentation"
+
+
+class EvaluationScoreFactory(TenantFactory):
+    class Meta:
+        model = "partnerships.EvaluationScore"
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    partnership = factory.SelfAttribute("evaluation.partnership")
+    workspace = factory.SelfAttribute("evaluation.workspace")
+    member = factory.SubFactory(
+        PartnershipMemberFactory,
+        partnership=factory.SelfAttribute("..partnership"),
+    )
+    dimension = "association_value"
+    score = 4
+    evidence = "Deux ateliers tenus, 40 participants"

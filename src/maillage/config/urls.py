@@ -19,6 +19,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/ecosystem/", include("maillage.ecosystem.urls")),
     path("w/<slug:workspace_slug>/impact/", include("maillage.impact.urls")),
     path("w/<slug:workspace_slug>/finance/", include("maillage.finance.urls")),
+    path("w/<slug:workspace_slug>/partnerships/", include("maillage.partnerships.urls")),
     path("catalogue/", include("maillage.ecosystem.public_urls")),
     path("", include("maillage.workspaces.urls")),
 ]

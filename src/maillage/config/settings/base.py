@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "maillage.ecosystem",
     "maillage.impact",
     "maillage.finance",
+    "maillage.partnerships",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,15 @@ class Project(TenantModel):
         related_name="+",
         verbose_name=_("project manager"),
     )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("partnership"),
+        help_text=_("The partnership or alliance this project belongs to, if any."),
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillage.core.services import tenant_create, tenant_delete, tenant_update
+from maillage.core.services import create_child, tenant_create, tenant_delete, tenant_update
 
 from ..models import (
     AssignmentRule,
@@ -21,7 +21,6 @@ from ..models import (
     ReportingDeadline,
     TimeEntry,
 )
-from ._common import create_child
 
 # --- agreements ------------------------------------------------------------------------------
 

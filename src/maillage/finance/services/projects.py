@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.core.exceptions import StaleObjectError
-from maillage.core.services import tenant_create, tenant_delete, tenant_update
+from maillage.core.services import create_child, tenant_create, tenant_delete, tenant_update
 from maillage.workspaces.models import Membership
 
 from ..models import BudgetLine, CostCategory, LedgerAllocation, Project, TimeEntry
 from ..models.accounts import PRODUCT_SIDE
-from ._common import create_child
 
 SUBSIDIES = CostCategory.SUBSIDIES.value
 

@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
+from maillage.core.form_flow import (
+    create_from_form,
+    delete_from_form,
+    delete_record,
+    error_text,
+    posted_version,
+    update_from_form,
+)
 from maillage.workspaces.access import get_in_workspace, require_member
 
 from ..forms.agreements import AgreementForm, DeadlineForm, FundingKeyForm, InstalmentForm
@@ -26,14 +34,6 @@ from ..models import (
 )
 from ..selectors import agreements as selectors
 from ..services import agreements as services
-from ._common import (
-    create_from_form,
-    delete_from_form,
-    delete_record,
-    error_text,
-    posted_version,
-    update_from_form,
-)
 
 PAGE_SIZE = 50
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from maillage.core.form_flow import create_from_form, delete_record, try_delete, update_from_form
 from maillage.workspaces.access import get_in_workspace, require_member
 
 from ..forms.funders import FunderForm, FunderPickForm, ResourceForm
@@ -13,7 +14,6 @@ from ..models import Funder, FunderLevel, FunderSource, Resource, ResourceKind
 from ..models.funding import RESOURCE_KIND_OF
 from ..selectors import funders as selectors
 from ..services import funders as services
-from ._common import create_from_form, delete_record, try_delete, update_from_form
 
 PAGE_SIZE = 50
 

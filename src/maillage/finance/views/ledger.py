@@ -17,6 +17,12 @@ from maillage.core import audit
 from maillage.core import exports as core_exports
 from maillage.core.exceptions import StaleObjectError
 from maillage.core.exports import Kind
+from maillage.core.form_flow import (
+    create_from_form,
+    delete_from_form,
+    posted_version,
+    update_from_form,
+)
 from maillage.core.money import format_decimal
 from maillage.workspaces.access import get_in_workspace, require_manager, require_member
 
@@ -37,7 +43,6 @@ from ..models import (
 )
 from ..selectors import ledger as selectors
 from ..services import ledger as services
-from ._common import create_from_form, delete_from_form, posted_version, update_from_form
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000

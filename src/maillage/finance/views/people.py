@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
+from maillage.core.form_flow import create_from_form, save_form, update_from_form
 from maillage.workspaces.access import deny, get_in_workspace, require_manager, require_member
 
 from .. import costs
@@ -22,7 +23,6 @@ from ..forms.people import FinanceSettingsForm, PersonForm, contract_form_class
 from ..models import Contract, Person
 from ..selectors import people as selectors
 from ..services import people as services
-from ._common import create_from_form, save_form, update_from_form
 
 PAGE_SIZE = 50
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.core.exceptions import StaleObjectError
+from maillage.core.form_flow import create_from_form, delete_record, try_delete, update_from_form
 from maillage.core.forms import add_service_error
 from maillage.workspaces.access import get_in_workspace, require_member
 
@@ -19,7 +20,6 @@ from ..models import BudgetLine, Project
 from ..selectors import agreements as agreement_selectors
 from ..selectors import projects as selectors
 from ..services import projects as services
-from ._common import create_from_form, delete_record, try_delete, update_from_form
 
 PAGE_SIZE = 50
 

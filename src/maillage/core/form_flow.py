@@ -1,6 +1,6 @@
-"""The write flow the finance views share: a versioned form handed to a service, a delete button
-or page, and what the user is told when the service refuses (errors on the form, 409 when the
-record changed meanwhile, or a message once redirected)."""
+"""The write flow views share: a versioned form handed to a service, a delete button or page,
+and what the user is told when the service refuses (errors on the form, 409 when the record
+changed meanwhile, or a message once redirected)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,0 +1,1 @@
+"""Reads of the partnership module, one module per area."""

@@ -1,0 +1,37 @@
+"""`{% partnership_header partnership "canvas" %}`: a partnership's title, stage, status, health
+and its tabs (a tab shows once its URL exists)."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+TABS = [
+    ("overview", _("Overview"), "partnerships:partnership"),
+    ("canvas", _("Objectives canvas"), "partnerships:canvas"),
+    ("plans", _("Experiment and MasterPlan"), "partnerships:plans"),
+    ("meetings", _("Meetings and actions"), "partnerships:meetings"),
+    ("risks", _("Risks and health"), "partnerships:risks"),
+    ("evaluation", _("Evaluation"), "partnerships:evaluations"),
+    ("decisions", _("Gates and timeline"), "partnerships:decisions"),
+]
+
+
+@register.inclusion_tag("partnerships/_header.html", takes_context=True)
+def partnership_header(context, partnership, active=""):
+    workspace = context["current_workspace"]
+    tabs = []
+    for key, label, url_name in TABS:
+        try:
+            url = reverse(url_name, args=[workspace.slug, partnership.pk])
+        except NoReverseMatch:
+            continue
+        tabs.append({"key": key, "label": label, "url": url, "active": key == active})
+    return {
+        "partnership": partnership,
+        "tabs": tabs,
+        "current_workspace": workspace,
+        "current_membership": context.get("current_membership"),
+        "active": active,
+    }
