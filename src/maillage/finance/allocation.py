@@ -41,9 +41,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, DateField, Func, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Round, TruncMonth, TruncWeek
 
 from maillage.core.money import allocate, round_euro
 
@@ -226,6 +239,59 @@ class Allocation:
                 yield charges[0].cost, total
 
 
+# --- Reading many rows -----------------------------------------------------------------------
+#
+# The engine and the checks read a few hundred thousand grouped rows. Django converts every
+# value of every row in Python (on SQLite a Decimal made from a float and quantized, a date
+# parsed from text: about a fifth of the checks' time). The big reads below take the rows as
+# the database gives them (`raw_rows`), with amounts and hours as integers of hundredths
+# computed by the database (`hundredths`), and make a Decimal or a date once per distinct value
+# (`Hundredths`, `Days`). The Decimals are the ones Django made: same value, two places.
+
+
+def hundredths(expression):
+    """`expression` × 100 rounded to an integer by the database: cents of an amount,
+    hundredths of hours or of a percentage (all stored with two decimal places), or of their
+    sum. Exact: PostgreSQL sums decimals exactly; SQLite sums floats, whose error on any sum
+    read here (a month's hours, a line's shares) is below 1e-9, far from half a hundredth."""
+    return Cast(Round(expression * 100), BigIntegerField())
+
+
+class Hundredths(dict):
+    """An integer of hundredths → its Decimal with two places (750 → Decimal("7.50")), each once."""
+
+    def __missing__(self, value):
+        number = self[value] = Decimal(value).scaleb(-2)
+        return number
+
+
+class Days(dict):
+    """A day as the database gives it (SQLite: text "2025-03-31", PostgreSQL: a date) → a
+    date, each once."""
+
+    def __missing__(self, value):
+        day = self[value] = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+        return day
+
+
+def raw_rows(queryset, names: tuple[str, ...]) -> list[tuple]:
+    """The rows of a `values()`/`values_list()` queryset as the database gives them, without
+    Django's converters. Django writes the model's fields first, then the annotations in the
+    order they were added: `names` says which columns the caller expects, in order, and is
+    checked against the query."""
+    query = queryset.query
+    columns = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if columns != names:
+        raise ValueError(f"columns {columns} are not {names}")
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: Django answers without asking the database
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 # --- Loading costs -------------------------------------------------------------------------
 
 
@@ -275,11 +341,12 @@ def _month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, following - ONE_DAY
 
 
-def _days_of_split_groups(entries, split: list[dict]) -> dict[tuple, list]:
-    """The daily hours of the groups that a boundary splits, by (person, project, agreement,
-    month). A group is split by a boundary of its project (an agreement's) or of its person
-    (a contract's): the days are read by window, (project, month) or (person, month), one query
-    per `SPLIT_BATCH` windows; the days of groups that are not split are left aside."""
+def _days_of_split_groups(entries, split: list[dict], days_read: Days) -> dict[tuple, list]:
+    """The daily hours (in hundredths) of the groups that a boundary splits, by (person,
+    project, agreement, month). A group is split by a boundary of its project (an agreement's)
+    or of its person (a contract's): the days are read by window, (project, month) or (person,
+    month), one query per `SPLIT_BATCH` windows; the days of groups that are not split are left
+    aside."""
     wanted = {}
     windows = set()
     for group in split:
@@ -300,10 +367,12 @@ def _days_of_split_groups(entries, split: list[dict]) -> dict[tuple, list]:
         rows = (
             entries.filter(condition)
             .values_list("person_id", "project_id", "agreement_id", "date")
-            .annotate(hours=Sum("hours"))
+            .annotate(hours=hundredths(Sum("hours")))
             .order_by()
         )
-        for person_id, project_id, agreement_id, day, hours in rows:
+        names = ("person_id", "project_id", "agreement_id", "date", "hours")
+        for person_id, project_id, agreement_id, day, hours in raw_rows(rows, names):
+            day = days_read[day]
             found = wanted.get((person_id, project_id, agreement_id, day.replace(day=1)))
             if found is not None:
                 found[day] = hours  # a day read through two windows is the same day
@@ -335,10 +404,27 @@ def _time_costs(
         entries = entries.filter(date__lte=end)
     # Grouped in the order of the index that serves it on SQLite (migration 0003), then put in
     # one order whatever the database: person, project, agreement (none first), month.
-    groups = sorted(
+    rows = (
         entries.values("project_id", "person_id", "agreement_id", month=month_key(entries))
-        .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
-        .order_by(),
+        .annotate(hours=hundredths(Sum("hours")), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    names = ("project_id", "person_id", "agreement_id", "month", "hours", "first", "last")
+    days_read = Days()
+    groups = sorted(
+        (
+            {
+                "project_id": project_id,
+                "person_id": person_id,
+                "agreement_id": agreement_id,
+                "hours": hours,  # hundredths
+                "first": days_read[first],
+                "last": days_read[last],
+            }
+            for project_id, person_id, agreement_id, _month, hours, first, last in raw_rows(
+                rows, names
+            )
+        ),
         key=_group_order,
     )
     if not groups:
@@ -376,19 +462,19 @@ def _time_costs(
             for a, b in itertools.pairwise(person_contracts)
         )
     }
-    current: dict[int, Contract] = {}
+    current: dict[int, tuple[Contract, Decimal]] = {}  # (contract, its rate)
     volunteers = {pk: person.valuation_rate for pk, person in people.items() if person.is_volunteer}
 
     def rate_on(person_id: int, day: datetime.date) -> Decimal | None:
         if person_id in volunteers:
             return volunteers[person_id]
-        contract = current.get(person_id)
-        if contract is None or not contract.covers(day) or person_id in overlapping:
+        found = current.get(person_id)
+        if found is None or not found[0].covers(day) or person_id in overlapping:
             contract = cost_rates.contract_on(contracts.get(person_id, []), day)
             if contract is None:
                 return None
-            current[person_id] = contract
-        return contract_rates[contract.pk]
+            found = current[person_id] = (contract, contract_rates[contract.pk])
+        return found[1]
 
     split = []
     for group in groups:
@@ -401,9 +487,9 @@ def _time_costs(
             split.append(group)
         else:
             group["split"] = False
-    days = _days_of_split_groups(entries, split) if split else {}
+    days = _days_of_split_groups(entries, split, days_read) if split else {}
 
-    cent = Decimal("0.01")
+    as_hours = Hundredths()
     result = []
     append = result.append
     for group in groups:
@@ -419,7 +505,7 @@ def _time_costs(
         else:
             pieces = [(group["first"], group["last"], group["hours"])]
         for first, last, hours in pieces:
-            hours = Decimal(hours).quantize(cent)  # exact: sums of hundredths
+            hours = as_hours[hours]  # exact: sums of hundredths
             rate = rate_on(person_id, first)
             append(
                 Cost(
@@ -455,22 +541,43 @@ def _ledger_costs(
         LedgerAllocation.objects.filter(workspace=workspace, line_id=OuterRef("line_id"))
         .order_by()
         .values("line_id")
-        .annotate(total=Sum("share"))
+        .annotate(total=hundredths(Sum("share")))
         .values("total")
     )
-    rows = allocations.values_list(
+    rows = (
+        allocations.annotate(
+            share_hundredths=hundredths(F("share")),
+            debit_cents=hundredths(F("line__debit")),
+            credit_cents=hundredths(F("line__credit")),
+            total_hundredths=Subquery(line_total),
+        )
+        .values_list(
+            "id",
+            "line_id",
+            "project_id",
+            "agreement_id",
+            "line__category",
+            "line__entry_date",
+            "share_hundredths",
+            "debit_cents",
+            "credit_cents",
+            "total_hundredths",
+        )
+        .order_by("line__entry_date", "line_id", "id")
+    )
+    names = (
         "id",
         "line_id",
         "project_id",
         "agreement_id",
-        "share",
-        "line__debit",
-        "line__credit",
         "line__category",
         "line__entry_date",
-        Subquery(line_total),
-    ).order_by("line__entry_date", "line_id", "id")
-    cent = Decimal("0.01")
+        "share_hundredths",
+        "debit_cents",
+        "credit_cents",
+        "total_hundredths",
+    )
+    decimals, days_read = Hundredths(), Days()
     result = []
     append = result.append
     for (
@@ -478,19 +585,20 @@ def _ledger_costs(
         line_id,
         project_id,
         agreement_id,
+        category,
+        day,
         share,
         debit,
         credit,
-        category,
-        day,
         total,
-    ) in rows:
+    ) in raw_rows(rows, names):
         if category in PRODUCT_SIDE:
-            amount = credit - debit
+            amount = credit - debit  # in cents
         elif category in CHARGE_SIDE:
             amount = debit - credit
         else:
             continue
+        day = days_read[day]
         append(
             Cost(
                 source="ledger",
@@ -498,11 +606,11 @@ def _ledger_costs(
                 category=category,
                 start=day,
                 end=day,
-                amount=amount * share / HUNDRED,
+                amount=decimals[amount] * decimals[share] / HUNDRED,
                 agreement_id=agreement_id,
                 line_id=line_id,
                 allocation_id=allocation_id,
-                line_share_total=Decimal(total or 0).quantize(cent),
+                line_share_total=decimals[total or 0],
                 in_kind=category in ("86", "87"),
             )
         )

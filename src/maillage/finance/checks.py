@@ -20,6 +20,7 @@ Each finding names the items concerned and the amount at stake, rounded to the c
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from contextvars import ContextVar
@@ -41,8 +42,12 @@ from .allocation import (
     HUNDRED,
     ZERO,
     Allocation,
+    Days,
+    Hundredths,
     allocate_projects,
+    hundredths,
     month_key,
+    raw_rows,
     week_key,
     without_cycle_collection,
 )
@@ -66,6 +71,7 @@ from .models.accounts import CHARGE_CATEGORIES
 WORKING_DAYS_PER_WEEK = 5
 
 
+@functools.cache  # asked for every employee's every month
 def weekdays_in_month(year: int, month: int) -> int:
     """Mondays to Fridays of a month (public holidays count: work on them is possible)."""
     first = datetime.date(year, month, 1)
@@ -536,7 +542,8 @@ def _hours(workspace, link) -> list[Finding]:
     contracts: dict[int, list[Contract]] = defaultdict(list)
     for contract in Contract.objects.filter(workspace=workspace).order_by("start_date"):
         contracts[contract.person_id].append(contract)
-    entries = TimeEntry.objects.filter(workspace=workspace, person__kind=Person.Kind.EMPLOYEE)
+    # The employees' ids rather than a join on their kind: SQLite then reads the index by person.
+    entries = TimeEntry.objects.filter(workspace=workspace, person_id__in=list(employees))
     findings = []
 
     message = _(
@@ -566,50 +573,64 @@ def _hours(workspace, link) -> list[Finding]:
     # chunks), with native date functions (on SQLite, Django's ISO week and month functions
     # are Python functions called for every entry). Weeks and months add their chunks up, in
     # the order of the days, so in the order of (person, year, week) and (person, year, month).
+    # Hours in hundredths, rows without Django's converters (see allocation.raw_rows).
+    rows = (
+        entries.values("person_id", week=week_key(entries), month=month_key(entries))
+        .annotate(hours=hundredths(Sum("hours")), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    days = Days()
     chunks = sorted(
         (
-            (row["person_id"], row["first"], row["last"], row["hours"])
-            for row in entries.values("person_id", week=week_key(entries), month=month_key(entries))
-            .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
-            .order_by()
+            (person_id, days[first], days[last], hours)
+            for person_id, _week, _month, hours, first, last in raw_rows(
+                rows, ("person_id", "week", "month", "hours", "first", "last")
+            )
         ),
         key=lambda chunk: (chunk[0], chunk[1]),
     )
+    # Each week and month keeps the contract of its first day, found for its first chunk.
     weeks: dict[tuple, list] = {}
     months: dict[tuple, list] = {}
     uncovered = []
     for person_id, first, last, hours in chunks:
+        contract = cost_rates.contract_on(contracts.get(person_id, []), first)
         key = (person_id, *first.isocalendar()[:2])
         found = weeks.get(key)
         if found is None:
-            weeks[key] = [hours, first]
+            weeks[key] = [hours, first, contract]
         else:
             found[0] += hours
         key = (person_id, first.year, first.month)
         found = months.get(key)
         if found is None:
-            months[key] = [hours, first]
+            months[key] = [hours, first, contract]
         else:
             found[0] += hours
-        contract = cost_rates.contract_on(contracts.get(person_id, []), first)
         if contract is None or not contract.covers(last):
             uncovered.append((person_id, first, last))  # some of its days may lie outside
     outside = _days_outside_contracts(entries, uncovered, contracts)
-    for (person_id, year, week), (total, first) in weeks.items():
-        person = employees[person_id]
-        contract = cost_rates.contract_on(contracts[person.pk], first)
-        hours = Decimal(total).quantize(Decimal("0.01"))
-        if contract is not None and hours > contract.weekly_hours:
+    as_hours = Hundredths()
+    for (person_id, year, week), (total, first, contract) in weeks.items():
+        if contract is None:
+            continue
+        hours = as_hours[total]
+        if hours > contract.weekly_hours:
             label = week_label % {"week": week, "year": year}
             findings.append(
                 excess_finding(
-                    Kind.HOURS_WEEK, person, contract, hours, contract.weekly_hours, label, first
+                    Kind.HOURS_WEEK,
+                    employees[person_id],
+                    contract,
+                    hours,
+                    contract.weekly_hours,
+                    label,
+                    first,
                 )
             )
-    for (person_id, year, month), (total, first) in months.items():
+    for (person_id, year, month), (total, first, contract) in months.items():
         person = employees[person_id]
-        contract = cost_rates.contract_on(contracts[person.pk], first)
-        hours = Decimal(total).quantize(Decimal("0.01"))
+        hours = as_hours[total]
         if contract is None:
             continue
         limit = (
