@@ -1,10 +1,15 @@
 """The databases a benchmark runs on: a fresh SQLite file or PostgreSQL database, migrated, and
-the environment a worker process needs to use it (bench/settings_bench.py)."""
+the environment a worker process needs to use it (bench/settings_bench.py); and what the
+benchmarks share: running the worker, timing, the machine and versions for RESULTS.md."""
 
+import json
 import os
+import platform
 import re
+import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +71,104 @@ def record_section(heading: str, text: str) -> None:
     else:
         content = content.rstrip("\n") + "\n\n" + text
     RESULTS.write_text(content.rstrip("\n") + "\n")
+
+
+# --- what every benchmark does the same way: run its worker, time, describe the machine --------
+
+
+def run_worker_process(command: list[str], env: dict) -> dict:
+    """Run a benchmark's worker and return the figures it prints on its `RESULT {json}` line."""
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+def log(*parts) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timings(samples: list[float]) -> dict:
+    return {
+        "p50_ms": statistics.median(samples) * 1000,
+        "p95_ms": percentile(samples, 0.95) * 1000,
+        "max_ms": max(samples) * 1000,
+        "runs": len(samples),
+    }
+
+
+def measure(key: str, label: str, function, runs: int, *, warmup: int = 3) -> dict:
+    """`function(index)` timed `runs` times after `warmup` calls; `detail` is what it returned
+    last (a size, a count)."""
+    for index in range(warmup):
+        function(index)
+    samples = []
+    detail = None
+    for index in range(runs):
+        began = time.perf_counter()
+        detail = function(index)
+        samples.append(time.perf_counter() - began)
+    result = {"key": key, "label": label, **timings(samples), "detail": detail}
+    log(f"  {label}: p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms ({detail})")
+    return result
+
+
+def maintenance() -> float:
+    """After a bulk load: the planner's statistics refreshed (and SQLite's WAL checkpointed), as
+    a long-running database would have them. Returns the seconds it took."""
+    from django.db import connection
+
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - began
+
+
+def signed_in_client(user):
+    """Django's test Client, signed in as `user` (in the worker, Django set up)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def versions(dbs) -> str:
+    """The versions of the databases measured (`dbs`: Django vendor names)."""
+    import sqlite3
+
+    found = []
+    if "sqlite" in dbs:
+        found.append(f"SQLite {sqlite3.sqlite_version}")
+    if "postgresql" in dbs:
+        try:
+            out = subprocess.run(
+                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            found.append(f"PostgreSQL {out.stdout.strip().split()[0]}")
+        except (OSError, subprocess.CalledProcessError):
+            found.append("PostgreSQL ?")
+    return " and ".join(found)

@@ -21,16 +21,21 @@ Goals (issue 3): import >= 30,000 rows/s on SQLite; search p95 <= 100 ms; matrix
 
 import argparse
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases, record_section
+from bench_databases import (
+    BenchDatabases,
+    log,
+    machine,
+    maintenance,
+    record_section,
+    run_worker_process,
+    timings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -73,33 +78,10 @@ def run_worker(db: str, args) -> dict:
     ]
     if args.profile_import:
         command.append("--profile-import")
-    result = subprocess.run(
-        command, cwd=ROOT, env=env_for(db), check=True, stdout=subprocess.PIPE, text=True
-    )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+    return run_worker_process(command, env_for(db))
 
 
 # --- the measurements (the worker process, Django set up) ----------------------------------------
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def timings(samples: list[float]) -> dict:
-    return {
-        "p50_ms": statistics.median(samples) * 1000,
-        "p95_ms": percentile(samples, 0.95) * 1000,
-        "max_ms": max(samples) * 1000,
-        "runs": len(samples),
-    }
 
 
 def setup_workspaces(count: int):
@@ -171,19 +153,6 @@ def import_rows(
         if not quiet and (files % 5 == 0 or done == count):
             log(f"  {done:,} rows in {elapsed:.1f} s ({done / elapsed:,.0f} rows/s)")
     return elapsed, files
-
-
-def maintenance(db: str) -> float:
-    from django.db import connection
-
-    began = time.perf_counter()
-    with connection.cursor() as cursor:
-        if db == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return time.perf_counter() - began
 
 
 def rare_terms(workspace, count: int) -> list[str]:
@@ -354,7 +323,7 @@ def worker(args) -> None:
             quiet=True,
         )
         small_seconds += elapsed
-    maintenance_seconds = maintenance(db)
+    maintenance_seconds = maintenance()
     with scopes_disabled():
         total_actors = Actor.objects.count()
     log(f"[{db}] search")
@@ -385,15 +354,6 @@ def worker(args) -> None:
 
 
 # --- RESULTS.md --------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
 def _mb(value) -> str:

@@ -25,8 +25,6 @@ Goal: >= 50,000 lines/s on SQLite for 1,000,000 lines.
 
 import argparse
 import json
-import os
-import platform
 import random
 import resource
 import subprocess
@@ -35,7 +33,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench_databases import BenchDatabases, record_section
+from bench_databases import BenchDatabases, log, machine, record_section, run_worker_process
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -182,10 +180,6 @@ def generate(path: Path, lines: int, seed: int = 20251130) -> dict:
 
 
 # --- the worker (Django set up) -------------------------------------------------------------------
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
 
 
 def rss_mb() -> float:
@@ -336,25 +330,7 @@ def run_worker(db: str, args, path: Path) -> dict:
     command = [PY, str(Path(__file__).resolve()), "--worker", "--file", str(path)]
     if args.profile:
         command.append("--profile")
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=DATABASES.env_for(db),
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    return run_worker_process(command, DATABASES.env_for(db))
 
 
 def versions(results) -> str:

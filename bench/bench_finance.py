@@ -40,7 +40,16 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases, record_section
+from bench_databases import (
+    BenchDatabases,
+    log,
+    maintenance,
+    percentile,
+    record_section,
+    run_worker_process,
+    signed_in_client,
+    versions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -86,24 +95,10 @@ def run_worker(db: str, args) -> dict:
         subprocess.run(
             [PY, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True
         )
-    result = subprocess.run(
-        command, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
-    )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+    return run_worker_process(command, env)
 
 
 # --- the measurements (the worker process, Django set up) ----------------------------------------
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def _reset_peak_rss() -> bool:
@@ -161,7 +156,7 @@ def measure(key, label, function, runs, *, warmup=3, memory=True, goal_ms=None) 
 
 
 def setup(scale: float):
-    from django.db import connection, transaction
+    from django.db import transaction
     from django_scopes import scope, scopes_disabled
 
     from maillage.accounts.models import User
@@ -177,14 +172,7 @@ def setup(scale: float):
 
     with scope(workspace=workspace):
         counts = finance_data.generate(workspace, user, scale=scale)
-    began = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    counts["maintenance_seconds"] = time.perf_counter() - began
+    counts["maintenance_seconds"] = maintenance()
     return user, workspace, counts
 
 
@@ -254,7 +242,6 @@ def checks_url() -> str:
 def scenarios(workspace, user, args) -> list[dict]:
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django_scopes import scope
 
@@ -295,8 +282,7 @@ def scenarios(workspace, user, args) -> list[dict]:
         families = by_family(found)
         return ", ".join(f"{f['key']} {len(f['findings'])}" for f in families)
 
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client(user)
     url = checks_url()
 
     def page_cached(index):
@@ -341,7 +327,6 @@ def profile(workspace, user, key: str) -> None:
     import pstats
 
     from django.core.cache import cache
-    from django.test import Client
     from django_scopes import scope
 
     from maillage.finance.allocation import project_actuals
@@ -353,8 +338,7 @@ def profile(workspace, user, key: str) -> None:
         order = _agreement_order(workspace)
         agreements = [FundingAgreement.objects.get(pk=pk) for pk in order[:5]]
         project, _n = _biggest_project(workspace)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client(user)
 
     def reports():
         for agreement in agreements:
@@ -421,26 +405,6 @@ def machine() -> str:
         if line.startswith("MemTotal:"):
             memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
     return f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}"
-
-
-def versions(dbs) -> str:
-    import sqlite3
-
-    found = []
-    if "sqlite" in dbs:
-        found.append(f"SQLite {sqlite3.sqlite_version}")
-    if "postgresql" in dbs:
-        try:
-            out = subprocess.run(
-                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            found.append(f"PostgreSQL {out.stdout.strip().split()[0]}")
-        except (OSError, subprocess.CalledProcessError):
-            found.append("PostgreSQL ?")
-    return " and ".join(found)
 
 
 def _ms(value: float) -> str:

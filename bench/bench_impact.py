@@ -29,16 +29,21 @@ Goal: pages p95 <= 300 ms on SQLite.
 
 import argparse
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
-from bench_databases import BenchDatabases, record_section
+from bench_databases import (
+    BenchDatabases,
+    log,
+    machine,
+    maintenance,
+    measure,
+    record_section,
+    run_worker_process,
+    signed_in_client,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -73,50 +78,14 @@ def run_worker(db: str, args) -> dict:
         command += ["--profile", args.profile]
     if args.only:
         command += ["--only", *args.only]
-    result = subprocess.run(
-        command, cwd=ROOT, env=env_for(db), check=True, stdout=subprocess.PIPE, text=True
-    )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+    return run_worker_process(command, env_for(db))
 
 
 # --- the measurements (the worker process, Django set up) ----------------------------------------
 
 
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def measure(key: str, label: str, function, runs: int, *, warmup: int = 3) -> dict:
-    for index in range(warmup):
-        function(index)
-    samples = []
-    detail = None
-    for index in range(runs):
-        began = time.perf_counter()
-        detail = function(index)
-        samples.append(time.perf_counter() - began)
-    result = {
-        "key": key,
-        "label": label,
-        "p50_ms": statistics.median(samples) * 1000,
-        "p95_ms": percentile(samples, 0.95) * 1000,
-        "max_ms": max(samples) * 1000,
-        "runs": len(samples),
-        "detail": detail,
-    }
-    log(f"  {label}: p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms ({detail})")
-    return result
-
-
 def setup(indicators: int):
-    from django.db import connection, transaction
+    from django.db import transaction
     from django_scopes import scope, scopes_disabled
 
     from maillage.accounts.models import User
@@ -132,14 +101,7 @@ def setup(indicators: int):
 
     with scope(workspace=workspace):
         counts = impact_data.generate(workspace, user, indicators=indicators)
-    began = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    counts["maintenance_seconds"] = time.perf_counter() - began
+    counts["maintenance_seconds"] = maintenance()
     return user, workspace, counts
 
 
@@ -217,12 +179,10 @@ def selector_scenarios(workspace, runs: int) -> list[dict]:
 
 
 def page_scenarios(workspace, user, runs: int, report_runs: int, only, reports: bool) -> list[dict]:
-    from django.test import Client
 
     from maillage.impact.models import Indicator, TrackedIndicator
 
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client(user)
     from django_scopes import scope
 
     with scope(workspace=workspace):
@@ -362,15 +322,13 @@ def profile(workspace, user, key: str) -> None:
     import cProfile
     import pstats
 
-    from django.test import Client
     from django_scopes import scope
 
     from maillage.impact import selectors
     from maillage.impact.models import Indicator
 
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client(user)
     with scope(workspace=workspace):
         indicators = list(Indicator.objects.order_by("code")[:50])
     calls = {
@@ -409,11 +367,9 @@ def profile(workspace, user, key: str) -> None:
 def queries_of(workspace, user) -> dict:
     """How many SQL queries each page runs (constant in the number of rows)."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client(user)
     found = {}
     for key, url in (("home", url_or_none("impact:home")),):
         if url:
@@ -459,15 +415,6 @@ def worker(args) -> None:
 
 
 # --- RESULTS.md --------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
 def sqlite_version() -> str:

@@ -515,6 +515,18 @@ class GateDecisionFactory(TenantFactory):
     status_after = "active"
 
 
+class GateAttachmentFactory(TenantFactory):
+    """A file attached to a decision (a small text file in the media storage)."""
+
+    class Meta:
+        model = "partnerships.GateAttachment"
+
+    decision = factory.SubFactory(GateDecisionFactory)
+    workspace = factory.SelfAttribute("decision.workspace")
+    file = factory.django.FileField(filename="compte-rendu.txt", data=b"Go unanime")
+    name = "compte-rendu.txt"
+
+
 class CanvasEntryFactory(TenantFactory):
     class Meta:
         model = "partnerships.CanvasEntry"

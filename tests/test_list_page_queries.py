@@ -233,6 +233,52 @@ def _add_ledger(workspace, owner, n):
         AssignmentRuleFactory(workspace=workspace, project=project)
 
 
+def _add_action_items(workspace, owner, n):
+    """Action items over several partnerships, from meetings, some for a member, some overdue."""
+    from datetime import timedelta
+
+    from tests.factories import (
+        ActionItemFactory,
+        MeetingFactory,
+        PartnershipFactory,
+        PartnershipMemberFactory,
+    )
+
+    today = date.today()
+    for i in range(n):
+        partnership = PartnershipFactory(workspace=workspace)
+        meeting = MeetingFactory(partnership=partnership)
+        member = PartnershipMemberFactory(partnership=partnership)
+        ActionItemFactory(
+            partnership=partnership,
+            meeting=meeting,
+            owner_member=member if i % 2 else None,
+            due_on=today + timedelta(days=i % 10 - 5),
+            status="in_progress" if i % 3 else "open",
+        )
+
+
+def _add_partnerships(workspace, owner, n):
+    """Partnerships across the stages, with a lead member and a partner each, some with an
+    overdue gate, an evaluation score and a health light."""
+    from datetime import timedelta
+
+    from tests.factories import PartnershipFactory, PartnershipMemberFactory
+
+    stages = ["meet", "frame", "experiment", "deploy"]
+    for i in range(n):
+        partnership = PartnershipFactory(
+            workspace=workspace,
+            stage=stages[i % 4],
+            status="paused" if i % 7 == 3 else "active",
+            health=["green", "amber", "red", "unknown"][i % 4],
+            evaluation_score="3.50" if i % 2 else None,
+            next_gate_on=date.today() + timedelta(days=(i % 5) - 2),
+        )
+        PartnershipMemberFactory(partnership=partnership, role="lead")
+        PartnershipMemberFactory(partnership=partnership)
+
+
 LIST_PAGES = {
     "workspaces:members": _add_members,
     "workspaces:dashboard": _add_events,
@@ -260,6 +306,8 @@ LIST_PAGES = {
     "finance:agreements": _add_funding,
     "finance:people": _add_people,
     "finance:socio_economic_model": _add_resource_mix,
+    "partnerships:home": _add_partnerships,
+    "partnerships:action_items": _add_action_items,
 }
 
 

@@ -85,6 +85,7 @@ def _objects(workspace):
             **_funding_objects(workspace),
             **_document_objects(workspace),
             **_ledger_objects(workspace),
+            **partnership_objects(workspace),
         }
 
 
@@ -179,6 +180,43 @@ def _ledger_objects(workspace):
             workspace=workspace,
             prefix=f"6{allocation.line.pk}",  # unique: _objects runs twice
         ),
+    }
+
+
+def partnership_objects(workspace):
+    """Partnerships: one partnership with one object of each kind hanging from it (the web
+    routes' and the API's tenancy tests both use it)."""
+    from tests import factories as f
+
+    partnership = f.PartnershipFactory(workspace=workspace)
+    member = f.PartnershipMemberFactory(partnership=partnership)
+    meeting = f.MeetingFactory(partnership=partnership)
+    axis = f.WorkAxisFactory(partnership=partnership)
+    evaluation = f.EvaluationFactory(partnership=partnership)
+    decision = f.GateDecisionFactory(partnership=partnership)
+    return {
+        "partnership": partnership,
+        "partnership_kind": partnership.kind,
+        "partnership_member": member,
+        "partnership_guest": f.PartnershipGuestFactory(partnership=partnership),
+        "gate_decision": decision,
+        "gate_attachment": f.GateAttachmentFactory(decision=decision),
+        "canvas_entry": f.CanvasEntryFactory(member=member),
+        "fit_expectation": f.FitExpectationFactory(member=member),
+        "work_axis": axis,
+        "axis_result": f.AxisResultFactory(axis=axis),
+        "milestone": f.MilestoneFactory(partnership=partnership, axis=axis),
+        "ritual": f.RitualFactory(partnership=partnership),
+        "governance_role": f.GovernanceRoleFactory(partnership=partnership, member=member),
+        "meeting": meeting,
+        "meeting_decision": f.MeetingDecisionFactory(meeting=meeting),
+        "action_item": f.ActionItemFactory(partnership=partnership, meeting=meeting),
+        "risk": f.RiskFactory(partnership=partnership),
+        "checklist_review": f.ChecklistReviewFactory(partnership=partnership),
+        "evaluation": evaluation,
+        "evaluation_score": f.EvaluationScoreFactory(evaluation=evaluation, member=member),
+        "experiment_plan": f.ExperimentPlanFactory(partnership=partnership),
+        "masterplan": f.MasterPlanFactory(partnership=partnership),
     }
 
 
@@ -356,6 +394,73 @@ ROUTE_OBJECTS = {
     "impact:report_job": {"pk": "report_job"},
     "impact:report_job_progress": {"pk": "report_job"},
     "impact:report_job_download": {"pk": "report_job"},
+    # partnerships: evaluation
+    # partnerships: core (portfolio, partnership, members, guests, kinds, gates)
+    "partnerships:home": {},
+    "partnerships:partnership_create": {},
+    "partnerships:partnership": {"pk": "partnership"},
+    "partnerships:partnership_edit": {"pk": "partnership"},
+    "partnerships:partnership_delete": {"pk": "partnership"},
+    "partnerships:member_add": {"pk": "partnership"},
+    "partnerships:member_edit": {"pk": "partnership_member"},
+    "partnerships:member_remove": {"pk": "partnership_member"},
+    "partnerships:guest_share": {"pk": "partnership"},
+    "partnerships:guest_unshare": {"pk": "partnership_guest"},
+    "partnerships:kinds": {},
+    "partnerships:kind_create": {},
+    "partnerships:kind_edit": {"pk": "partnership_kind"},
+    "partnerships:kind_delete": {"pk": "partnership_kind"},
+    "partnerships:decisions": {"pk": "partnership"},
+    "partnerships:decision_create": {"pk": "partnership"},
+    "partnerships:decision_attachment": {"pk": "partnership", "attachment_pk": "gate_attachment"},
+    "partnerships:evaluations": {"pk": "partnership"},
+    "partnerships:fit_edit": {"pk": "partnership", "member_pk": "partnership_member"},
+    "partnerships:evaluation_create": {"pk": "partnership"},
+    "partnerships:evaluation_edit": {"pk": "partnership", "evaluation_pk": "evaluation"},
+    "partnerships:evaluation_delete": {"pk": "partnership", "evaluation_pk": "evaluation"},
+    "partnerships:evaluation_scores": {
+        "pk": "partnership",
+        "evaluation_pk": "evaluation",
+        "member_pk": "partnership_member",
+    },
+    # partnerships: objectives canvas, experiment plan and MasterPlan
+    "partnerships:canvas": {"pk": "partnership"},
+    "partnerships:canvas_print": {"pk": "partnership"},
+    "partnerships:canvas_entry_create": {"pk": "partnership", "member_pk": "partnership_member"},
+    "partnerships:canvas_entry_edit": {"pk": "partnership", "entry_pk": "canvas_entry"},
+    "partnerships:plans": {"pk": "partnership"},
+    "partnerships:experiment_edit": {"pk": "partnership"},
+    "partnerships:masterplan_edit": {"pk": "partnership"},
+    "partnerships:axis_create": {"pk": "partnership"},
+    "partnerships:axis_edit": {"pk": "partnership", "axis_pk": "work_axis"},
+    "partnerships:axis_move": {"pk": "partnership", "axis_pk": "work_axis"},
+    "partnerships:result_create": {"pk": "partnership", "axis_pk": "work_axis"},
+    "partnerships:result_edit": {"pk": "partnership", "result_pk": "axis_result"},
+    "partnerships:milestone_create": {"pk": "partnership"},
+    "partnerships:milestone_edit": {"pk": "partnership", "child_pk": "milestone"},
+    "partnerships:ritual_create": {"pk": "partnership"},
+    "partnerships:ritual_edit": {"pk": "partnership", "child_pk": "ritual"},
+    "partnerships:governance_create": {"pk": "partnership"},
+    "partnerships:governance_edit": {"pk": "partnership", "child_pk": "governance_role"},
+    # partnerships: steering (meetings, action items, risks, checklist reviews)
+    "partnerships:action_items": {},
+    "partnerships:meetings": {"pk": "partnership"},
+    "partnerships:meeting_create": {"pk": "partnership"},
+    "partnerships:meeting": {"pk": "partnership", "meeting_pk": "meeting"},
+    "partnerships:meeting_edit": {"pk": "partnership", "meeting_pk": "meeting"},
+    "partnerships:meeting_decision_create": {"pk": "partnership", "meeting_pk": "meeting"},
+    "partnerships:meeting_decision_edit": {"pk": "partnership", "decision_pk": "meeting_decision"},
+    "partnerships:action_create": {"pk": "partnership"},
+    "partnerships:action_edit": {"pk": "partnership", "action_pk": "action_item"},
+    "partnerships:action_status": {"pk": "partnership", "action_pk": "action_item"},
+    "partnerships:risks": {"pk": "partnership"},
+    "partnerships:risk_create": {"pk": "partnership"},
+    "partnerships:risk_edit": {"pk": "partnership", "risk_pk": "risk"},
+    "partnerships:review_create": {"pk": "partnership"},
+    "partnerships:review": {"pk": "partnership", "review_pk": "checklist_review"},
+    "partnerships:review_edit": {"pk": "partnership", "review_pk": "checklist_review"},
+    "partnerships:sheet_docx": {"pk": "partnership"},
+    "partnerships:sheet_pdf": {"pk": "partnership"},
 }
 
 
@@ -456,6 +561,14 @@ GUEST_WRITABLE = {
     "api_tokens:revoke": "a guest revokes only their own tokens (someone else's: 404)",
     "impact:report_job_create": "a guest generates a document of what it may read; it writes "
     "only its own job",
+    "partnerships:fit_edit": "a guest states only its own member's expectations, in a "
+    "partnership shared with it (another member: 403; not shared: 404)",
+    "partnerships:evaluation_scores": "a guest scores only for its own member, in a partnership "
+    "shared with it (another member: 403; not shared: 404)",
+    "partnerships:canvas_entry_create": "a guest adds entries only to its own member's canvas, "
+    "in a partnership shared with it (another member: 403; not shared: 404)",
+    "partnerships:canvas_entry_edit": "a guest edits or deletes only its own member's canvas "
+    "entries, in a partnership shared with it (another member: 403; not shared: 404)",
 }
 
 

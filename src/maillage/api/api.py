@@ -10,7 +10,7 @@ Authentication, the workspace scope and the error format come with the API (see 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import ecosystem, finance, impact, workspaces
+from . import ecosystem, finance, impact, partnerships, workspaces
 from .auth import ApiTokenAuth, workspace_operation
 from .errors import install_exception_handlers
 
@@ -34,6 +34,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", ecosystem.router),
     ("", impact.router),
     ("", finance.router),
+    ("", partnerships.router),
 ]
 
 

@@ -120,10 +120,13 @@ def item_operations(
     patch: tuple | None = None,
     delete: str | None = None,
     get_doc: str | None = None,
+    write_role: str = Role.MEMBER,
 ) -> None:
     """Register `GET` (guests), and with `write` `PUT` and `PATCH`, with `remove` `DELETE`
     (members) on `path`, whose last segment is the id: see the module's docstring. `replace`
-    and `patch` are `(payload schema, documentation)`; `delete` is the documentation."""
+    and `patch` are `(payload schema, documentation)`; `delete` is the documentation.
+    `write_role` lowers the writes' minimum role (`Role.GUEST` for a guest's own side: the
+    operation must then check what the guest may write)."""
     id_name = re.search(r"\{(\w+)\}$", path).group(1)
     pk = inspect.Parameter(id_name, _PARAMETER, annotation=int)
     url = f"{url_prefix}{name}"
@@ -156,7 +159,7 @@ def item_operations(
             run,
             [pk, inspect.Parameter("payload", _PARAMETER, annotation=schema)],
             name=f"{suffix}_{name}",
-            role=Role.MEMBER,
+            role=write_role,
             doc=doc,
             response=out,
             url_name=f"{url}_{suffix}",
@@ -169,7 +172,7 @@ def item_operations(
             lambda request, **a: remove(request, a[id_name], a["version"]),
             [pk, version],
             name=f"delete_{name}",
-            role=Role.MEMBER,
+            role=write_role,
             doc=delete,
             response={204: None},
             url_name=f"{url}_delete",

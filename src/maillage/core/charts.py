@@ -121,12 +121,15 @@ class Drawing:
     kind: str
     value_label: str
     language: str | None
+    y_range: tuple[float, float] | None = None  # a fixed value axis (e.g. a 1–5 scale)
 
     def draw(self, figure) -> None:
         axes = figure.add_subplot()
         data = dict(self.data)
         _DRAWERS[self.chart_type](axes, list(self.labels), data)
         _decorate(figure, axes, list(self.labels), data, self.kind, self.value_label)
+        if self.y_range is not None:
+            axes.set_ylim(*self.y_range)
 
 
 @dataclass(frozen=True)
@@ -181,9 +184,13 @@ def line_chart(
     category_label: str | None = None,
     value_label: str = "",
     chart_id: str | None = None,
+    y_range: tuple[float, float] | None = None,
 ) -> Chart:
-    """One line per series across ``x_labels`` (a missing figure leaves a gap)."""
-    return _chart("line", title, x_labels, series, kind, category_label, value_label, chart_id)
+    """One line per series across ``x_labels`` (a missing figure leaves a gap); ``y_range``
+    fixes the value axis (e.g. ``(1, 5)`` for scores)."""
+    return _chart(
+        "line", title, x_labels, series, kind, category_label, value_label, chart_id, y_range
+    )
 
 
 # --- Building ------------------------------------------------------------------------------
@@ -210,6 +217,7 @@ def _chart(
     category_label: str | None,
     value_label: str,
     chart_id: str | None,
+    y_range: tuple[float, float] | None = None,
 ) -> Chart:
     if kind not in KINDS:
         raise ValueError(f"Unknown chart kind {kind!r}: use one of {', '.join(KINDS)}.")
@@ -242,6 +250,7 @@ def _chart(
         kind=kind,
         value_label=str(value_label),
         language=translation.get_language(),
+        y_range=y_range,
     )
     svg = _accessible_svg(_cached_svg(drawing, chart_id), chart_id, title, description)
     return Chart(title=title, svg=svg, table=table, id=chart_id, drawing=drawing)

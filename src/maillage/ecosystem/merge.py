@@ -320,6 +320,12 @@ def actor_merge(
         # Dismissed pairs involving `other` mean nothing once it is gone.
         DuplicateDismissal.objects.filter(Q(first=other) | Q(second=other)).delete()
 
+        # Partnership memberships: moved, or joined with keep's in the same partnership.
+        from maillage.partnerships.services.partnerships import merge_memberships
+
+        snapshot["partnership_memberships"] = merge_memberships(
+            keep=keep, other=other, user=user, request=request
+        )
         snapshot["other_references_moved"] = _move_other_references(keep, other)
         snapshot["choices"] = choices
 

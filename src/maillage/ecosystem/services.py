@@ -293,6 +293,18 @@ def actor_mark_verified(actor: Actor, *, user, request=None, on: date | None = N
 
 
 def actor_delete(actor: Actor, *, user, expected_version: int | None = None, request=None) -> None:
+    """Delete an actor; refused while it is a member of partnerships (named in the message)."""
+    names = sorted(
+        {m.partnership.name for m in actor.partnership_memberships.select_related("partnership")}
+    )
+    if names:
+        raise ValidationError(
+            _(
+                "“%(name)s” is a member of these partnerships: %(partnerships)s. Remove it from "
+                "them first (or merge it into another actor)."
+            )
+            % {"name": actor.name, "partnerships": ", ".join(names)}
+        )
     tenant_delete(actor, user=user, expected_version=expected_version, request=request)
 
 

@@ -9,29 +9,40 @@ repeat on every page, and the footer numbers the pages.
 """
 
 import io
-from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+# FONT, _field, _font and _language: for finance.reports.cerfa_docx, which imports them from here
+from maillage.core.docx import (  # noqa: F401
+    FONT,
+    MUTED,
+    NAVY,
+    TEXT_WIDTH_CM,
+    _borders,
+    _caption,
+    _chart,
+    _clean,
+    _cover_title,
+    _facts,
+    _field,
+    _fit,
+    _font,
+    _hyperlink,
+    _language,
+    _muted,
+    _page_setup,
+    _shade,
+    _table,
+    _write,
+)
 
 from .reports import WRITING, IndicatorSection, ProgressCallback, Report, in_language
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-NAVY = "123C5A"
-HEADER_FILL = "EAF0F5"
-BORDER = "C9D3DD"
-MUTED = RGBColor(0x6C, 0x75, 0x7D)
-LINK = "0B5CAD"
 FADED_FILL = "F1F3F5"
 FADED_TEXT = "495057"
 STATUS_COLOURS = {
@@ -39,270 +50,38 @@ STATUS_COLOURS = {
     "behind": RGBColor(0xB0, 0x3A, 0x2E),
     "not_measured": RGBColor(0x8A, 0x93, 0x9C),
 }
-TEXT_WIDTH_CM = 17  # A4 less two margins of 2 cm
-KEEP_TOGETHER_ROWS = 15  # a table this short never breaks across pages
-FONT = "Arial"  # on every Word; LibreOffice reads it as the metric-compatible Liberation Sans
-CHART_WIDTH = Cm(16)
-CHART_DPI = 130
 SDG_COLUMNS = 6
-
-
-def _clean(text) -> str:
-    """Text without the control characters XML cannot hold (typed narratives may carry some)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text or ""))
-
-
-# --- low-level helpers ---------------------------------------------------------------------
-
-
-def _shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill.lstrip("#"))
-    properties.append(shading)
-
-
-def _borders(table, colour: str = BORDER) -> None:
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "4")
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), colour)
-        borders.append(element)
-    properties.append(borders)
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _keep_row_together(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-
-
-def _write(cell, text, *, bold=False, colour: RGBColor | None = None, size=None, align=None):
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(_clean(text))
-    run.bold = bold
-    if colour is not None:
-        run.font.color.rgb = colour
-    if size is not None:
-        run.font.size = size
-    if align is not None:
-        paragraph.alignment = align
-    return paragraph
-
-
-def _table(
-    document,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    numeric: Sequence[int] = (),
-    widths: Sequence[float] | None = None,
-):
-    """A bordered table with a shaded header row repeated on each page."""
-    table = document.add_table(rows=1, cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
-    header = table.rows[0]
-    _repeat_header(header)
-    for index, text in enumerate(headers):
-        cell = header.cells[index]
-        _shade(cell, HEADER_FILL)
-        _write(
-            cell,
-            text,
-            bold=True,
-            colour=RGBColor.from_string(NAVY),
-            align=WD_ALIGN_PARAGRAPH.RIGHT if index in numeric else None,
-        )
-    for values in rows:
-        row = table.add_row()
-        _keep_row_together(row)
-        for index, text in enumerate(values):
-            _write(
-                row.cells[index],
-                text,
-                align=WD_ALIGN_PARAGRAPH.RIGHT if index in numeric else None,
-            )
-    _fit(table, widths or _even(len(headers)))
-    if len(table.rows) <= KEEP_TOGETHER_ROWS:
-        _keep_together(table)
-    document.add_paragraph()
-    return table
-
-
-def _even(columns: int) -> list[float]:
-    """Column widths filling the text width, the first column twice as wide as the others."""
-    unit = TEXT_WIDTH_CM / (columns + 1)
-    return [2 * unit] + [unit] * (columns - 1) if columns > 1 else [TEXT_WIDTH_CM]
-
-
-def _fit(table, widths: Sequence[float]) -> None:
-    """Column widths in cm, on the grid (LibreOffice reads it) and on each cell (Word does)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in table.rows:
-        for index, width in enumerate(widths):
-            row.cells[index].width = Cm(width)
-
-
-def _keep_together(table) -> None:
-    """Keep a short table on one page: each row's paragraphs keep with the next row."""
-    for row in table.rows[:-1]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
-
-
-def _hyperlink(paragraph, url: str, text: str) -> None:
-    relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), relation)
-    run = OxmlElement("w:r")
-    properties = OxmlElement("w:rPr")
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), LINK)
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    properties.append(colour)
-    properties.append(underline)
-    run.append(properties)
-    content = OxmlElement("w:t")
-    content.text = _clean(text)
-    content.set(qn("xml:space"), "preserve")
-    run.append(content)
-    link.append(run)
-    paragraph._p.append(link)
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word computes when it lays the document out."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = instruction
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(code)
-    run._r.append(end)
-
-
-def _font(style, name: str) -> None:
-    """The font for every script (python-docx's `font.name` leaves the theme's for some)."""
-    style.font.name = name
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-        fonts.attrib.pop(qn(attribute), None)
-
-
-def _language(document, language: str) -> None:
-    tag = {"fr": "fr-FR", "en": "en-GB"}.get(language, language)
-    properties = document.styles["Normal"].element.get_or_add_rPr()
-    element = OxmlElement("w:lang")
-    element.set(qn("w:val"), tag)
-    properties.append(element)
-
-
-def _caption(document, text: str) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(_clean(text))
-    run.italic = True
-    run.font.size = Pt(8.5)
-    run.font.color.rgb = MUTED
-
-
-def _chart(document, chart) -> None:
-    if chart is None or chart.drawing is None:
-        return
-    document.add_picture(io.BytesIO(chart.png(dpi=CHART_DPI)), width=CHART_WIDTH)
-    picture = document.paragraphs[-1]
-    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.paragraph_format.keep_with_next = True
-    _caption(document, chart.title)
-
-
-def _muted(document, text: str) -> None:
-    run = document.add_paragraph().add_run(_clean(text))
-    run.font.size = Pt(8.5)
-    run.font.color.rgb = MUTED
 
 
 # --- the document ----------------------------------------------------------------------------
 
 
 def _setup(document, report: Report) -> None:
-    properties = document.core_properties
-    properties.title = _clean(f"{report.title} · {report.subject.label} · {report.period_label}")
-    properties.subject = _clean(report.subject_label)
-    properties.author = _clean(report.workspace)
-    properties.language = report.language
-    properties.created = report.generated_at
-    _language(document, report.language)
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(10)
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
-        style = document.styles[name]
-        _font(style, FONT)
-        if name != "Normal":
-            style.font.color.rgb = RGBColor.from_string(NAVY)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2))
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    header = section.header.paragraphs[0]
-    header.text = _clean(f"{report.title} · {report.subject.label} · {report.period_label}")
-    header.runs[0].font.size = Pt(8)
-    header.runs[0].font.color.rgb = MUTED
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = footer.add_run(f"{_clean(report.workspace)} · {_('Page')} ")
-    run.font.size = Pt(8)
-    _field(footer, "PAGE")
-    footer.add_run(" / ").font.size = Pt(8)
-    _field(footer, "NUMPAGES")
+    _page_setup(
+        document,
+        title=f"{report.title} · {report.subject.label} · {report.period_label}",
+        author=report.workspace,
+        language=report.language,
+    )
+    document.core_properties.subject = _clean(report.subject_label)
+    document.core_properties.created = report.generated_at
 
 
 def _cover(document, report: Report) -> None:
-    kicker = document.add_paragraph().add_run(_clean(report.workspace).upper())
-    kicker.font.size = Pt(9)
-    kicker.font.color.rgb = MUTED
-    document.add_heading(_clean(report.title), level=0)
-    subtitle = document.add_paragraph().add_run(
-        _clean(f"{report.subject.label} · {report.period_label}")
+    _cover_title(
+        document,
+        kicker=report.workspace,
+        title=report.title,
+        subtitle=f"{report.subject.label} · {report.period_label}",
+        points=14,
     )
-    subtitle.font.size = Pt(14)
-    table = document.add_table(rows=0, cols=2)
-    for label, value in (
+    facts = (
         (_("Workspace"), report.workspace),
         (_("Subject"), report.subject_label),
         (_("Period"), report.period_range),
         (_("Generated on"), report.generated_at_display),
-    ):
-        row = table.add_row()
-        _write(row.cells[0], label, colour=MUTED)
-        _write(row.cells[1], value)
-    _fit(table, (4, 13))
-    document.add_paragraph()
+    )
+    _facts(document, facts, (4, 13))
 
 
 def _summary(document, report: Report) -> None:

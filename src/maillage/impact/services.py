@@ -414,10 +414,36 @@ def target_save(
     """Set the target of a period: creates it, or updates the one already set."""
     _check_tracked_period(tracked, period_start, period_end)
     fields = target_fields(tracked, value, text)
-    existing = Target.objects.filter(
-        tracked=tracked, period_start=period_start, period_end=period_end
-    ).first()
-    if existing is None:
+    return write_target(
+        tracked,
+        period_start,
+        period_end,
+        user=user,
+        expected_version=expected_version,
+        request=request,
+        note=note,
+        **fields,
+    )
+
+
+def write_target(
+    tracked: TrackedIndicator,
+    period_start: date,
+    period_end: date,
+    *,
+    user,
+    target: Target | None = None,
+    expected_version: int | None = None,
+    request=None,
+    **fields,
+) -> Target:
+    """Create the target of `tracked` for the period, or move `target` (by default the one
+    already set for the period) to it with `fields` (checked beforehand: `target_fields`)."""
+    if target is None:
+        target = Target.objects.filter(
+            tracked=tracked, period_start=period_start, period_end=period_end
+        ).first()
+    if target is None:
         return tenant_create(
             Target,
             workspace=tracked.workspace,
@@ -427,11 +453,16 @@ def target_save(
             indicator_id=tracked.indicator_id,
             period_start=period_start,
             period_end=period_end,
-            note=note,
             **fields,
         )
     return tenant_update(
-        existing, user=user, expected_version=expected_version, request=request, note=note, **fields
+        target,
+        user=user,
+        expected_version=expected_version,
+        request=request,
+        period_start=period_start,
+        period_end=period_end,
+        **fields,
     )
 
 

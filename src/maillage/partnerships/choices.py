@@ -28,7 +28,7 @@ class ValueChainLevel(models.TextChoices):
     UPSTREAM = "upstream", _("Upstream")
     OPERATIONS = "operations", _("Operations")
     DOWNSTREAM = "downstream", _("Downstream")
-    SUPPORT = "support", _("Support")
+    SUPPORT = "support", pgettext_lazy("value chain", "Support")
 
 
 VALUE_CHAIN_HELP = {

@@ -60,8 +60,9 @@ def allowed_outcomes(stage: str, status: str) -> list[str]:
 
 
 def gate_label(stage: str) -> str:
-    """The gate a partnership faces at `stage`: "02 Frame → 03 Experiment"."""
+    """The gate a partnership faces at `stage`: "02 Frame → 03 Experiment"; "" at the last
+    stage, which has no gate ahead."""
     following = next_stage(stage)
     if following is None:
-        return str(Stage(stage).label)
+        return ""
     return f"{Stage(stage).label} → {Stage(following).label}"

@@ -130,7 +130,11 @@ def actor_verify(request, workspace_slug, pk):
 def actor_delete(request, workspace_slug, pk):
     actor = get_in_workspace(Actor, request, pk=pk)
     if request.method == "POST":
-        services.actor_delete(actor, user=request.user, request=request)
+        try:
+            services.actor_delete(actor, user=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("ecosystem:actor", workspace_slug=workspace_slug, pk=actor.pk)
         messages.success(request, _("“%(name)s” deleted.") % {"name": actor.name})
         return redirect("ecosystem:home", workspace_slug=workspace_slug)
     return render(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core.forms import VersionedModelForm
 from maillage.core.money import format_decimal, to_decimal
+from maillage.partnerships.models import Partnership
 
 from ..models import BudgetLine, CostCategory, Funder, Project
 from ..models.accounts import CHARGE_CATEGORIES, PRODUCT_CATEGORIES
@@ -104,6 +105,12 @@ class ProjectForm(FieldsetsMixin, VersionedModelForm):
         required=False,
         help_text=gettext_lazy("A member of this workspace."),
     )
+    partnership = forms.ModelChoiceField(
+        label=gettext_lazy("Partnership"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        help_text=gettext_lazy("The partnership or alliance this project belongs to, if any."),
+    )
 
     class Meta:
         model = Project
@@ -114,6 +121,7 @@ class ProjectForm(FieldsetsMixin, VersionedModelForm):
             "start_date",
             "end_date",
             "manager",
+            "partnership",
             "objectives",
             "activities",
         ]
@@ -127,7 +135,12 @@ class ProjectForm(FieldsetsMixin, VersionedModelForm):
     FIELDSETS = (
         (
             gettext_lazy("The project"),
-            (("code", "status"), ("name",), ("start_date", "end_date"), ("manager",)),
+            (
+                ("code", "status"),
+                ("name",),
+                ("start_date", "end_date"),
+                ("manager", "partnership"),
+            ),
         ),
         (gettext_lazy("What it does"), (("objectives",), ("activities",))),
     )
@@ -135,6 +148,9 @@ class ProjectForm(FieldsetsMixin, VersionedModelForm):
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = member_users(workspace)
+        self.fields["partnership"].queryset = Partnership.objects.filter(
+            workspace=workspace
+        ).order_by("name")
 
 
 def category_choices() -> list:

@@ -46,6 +46,9 @@ def _check_project(workspace, fields: dict, project: Project | None = None) -> N
         raise ValidationError(
             {"manager": _("The project manager must be a member of this workspace.")}
         )
+    partnership = fields.get("partnership")
+    if partnership is not None and partnership.workspace_id != workspace.pk:
+        raise ValidationError({"partnership": _("This partnership belongs to another workspace.")})
     if project is not None and start and end:
         outside = sorted(
             set(

@@ -73,7 +73,9 @@ def project_create(request, workspace_slug):
 
 
 def project_detail(request, workspace_slug, pk):
-    project = get_in_workspace(Project.objects.select_related("manager"), request, pk=pk)
+    project = get_in_workspace(
+        Project.objects.select_related("manager", "partnership"), request, pk=pk
+    )
     lines = selectors.project_budget_lines(project)
     grid = selectors.budget_grid(project.years, lines, selectors.project_actuals(project))
     agreements = list(

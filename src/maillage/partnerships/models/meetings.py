@@ -109,7 +109,11 @@ class ActionItem(TenantModel):
         ordering = ["partnership", "due_on", "id"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
-        indexes = [models.Index(fields=["partnership", "status"], name="action_partner_status")]
+        indexes = [
+            models.Index(fields=["partnership", "status"], name="action_partner_status"),
+            # The workspace's open items, soonest deadline first (the action items page).
+            models.Index(fields=["workspace", "status", "due_on"], name="action_ws_status_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -98,6 +98,15 @@ class ChecklistReview(TenantModel):
         indexes = [
             models.Index(fields=["partnership", "reviewed_on"], name="review_partner_date"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "reviewed_on"],
+                name="review_unique_date",
+                violation_error_message=_(
+                    "There is already a review on this date: edit it rather than add another."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reviewed_on} {self.get_health_display()}"

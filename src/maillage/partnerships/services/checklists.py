@@ -7,11 +7,12 @@ and the partnership's light (`refresh_health`), in the same transaction.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from maillage.core.services import create_child, tenant_create, tenant_delete, tenant_update
+from maillage.core.services import create_child, tenant_delete, tenant_update
 
 from ..checklists import ITEMS, Answer, Health, health_for, risk_score, trend_between
 from ..models import ChecklistAnswer, ChecklistReview, Partnership
@@ -41,6 +42,9 @@ def refresh_health(partnership: Partnership) -> None:
     partnership.health, partnership.health_trend = health, trend
 
 
+SAME_DAY = gettext_lazy("There is already a review on this date: edit it rather than add another.")
+
+
 def answer_field(key: str) -> str:
     """The form field (and error key) of an item's answer."""
     return f"answer_{key}"
@@ -59,9 +63,7 @@ def _clean_review(partnership, reviewed_on, answers: dict, review=None) -> dict:
         if review is not None:
             same_day = same_day.exclude(pk=review.pk)
         if same_day.exists():
-            errors["reviewed_on"] = _(
-                "There is already a review on this date: edit it rather than add another."
-            )
+            errors["reviewed_on"] = SAME_DAY
     cleaned = {}
     for item in ITEMS:
         answer, comment = answers.get(item.key, ("", ""))
@@ -77,6 +79,15 @@ def _clean_review(partnership, reviewed_on, answers: dict, review=None) -> dict:
 def review_create(
     partnership: Partnership, *, user, request=None, reviewed_on, notes: str = "", answers: dict
 ) -> ChecklistReview:
+    try:
+        review = _review_create(partnership, user, request, reviewed_on, notes, answers)
+    except IntegrityError as error:  # the same date recorded meanwhile by someone else
+        raise ValidationError({"reviewed_on": SAME_DAY}) from error
+    review.refresh_from_db()
+    return review
+
+
+def _review_create(partnership, user, request, reviewed_on, notes, answers) -> ChecklistReview:
     with transaction.atomic():
         cleaned = _clean_review(partnership, reviewed_on, answers)
         review = create_child(
@@ -90,18 +101,17 @@ def review_create(
             notes=(notes or "").strip(),
         )
         for key, (answer, comment) in cleaned.items():
-            tenant_create(
+            create_child(
                 ChecklistAnswer,
-                workspace=partnership.workspace,
+                "review",
+                review,
                 user=user,
                 request=request,
-                review=review,
                 item=key,
                 answer=answer,
                 comment=comment,
             )
         refresh_health(partnership)
-    review.refresh_from_db()
     return review
 
 
@@ -130,12 +140,12 @@ def review_update(
         for key, (answer, comment) in cleaned.items():
             current = existing.get(key)
             if current is None:
-                tenant_create(
+                create_child(
                     ChecklistAnswer,
-                    workspace=review.workspace,
+                    "review",
+                    review,
                     user=user,
                     request=request,
-                    review=review,
                     item=key,
                     answer=answer,
                     comment=comment,

@@ -29,10 +29,11 @@ def _check_kind(workspace, fields: dict, kind: PartnershipKind | None = None) ->
     name = fields.get("name", kind.name if kind else "")
     if not name:
         raise ValidationError({"name": _("Give the kind a name.")})
-    taken = PartnershipKind.objects.filter(workspace=workspace, name__iexact=name)
+    # Compared in Python: the list is short, and SQLite folds only ASCII case ("É" ≠ "é").
+    others = PartnershipKind.objects.filter(workspace=workspace)
     if kind is not None:
-        taken = taken.exclude(pk=kind.pk)
-    if taken.exists():
+        others = others.exclude(pk=kind.pk)
+    if name.casefold() in {n.casefold() for n in others.values_list("name", flat=True)}:
         raise ValidationError({"name": _("This kind is already in the list.")})
 
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core.exceptions import StaleObjectError
-from maillage.core.services import tenant_create, tenant_update
+from maillage.core.services import create_child, tenant_create, tenant_update
 
 from ..choices import Outcome
 from ..lifecycle import apply_outcome
@@ -65,16 +66,16 @@ def record_gate_decision(
                     "decided_on": _(
                         "The log already has a decision on %(date)s: record decisions in order."
                     )
-                    % {"date": latest.strftime("%d/%m/%Y")}
+                    % {"date": date_format(latest, "SHORT_DATE_FORMAT")}
                 }
             )
         stage, status = apply_outcome(current.stage, current.status, outcome)
-        decision = tenant_create(
+        decision = create_child(
             GateDecision,
-            workspace=current.workspace,
+            "partnership",
+            current,
             user=user,
             request=request,
-            partnership=current,
             decided_on=decided_on,
             outcome=outcome,
             deciders=deciders,

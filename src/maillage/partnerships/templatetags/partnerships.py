@@ -4,17 +4,20 @@ and its tabs (a tab shows once its URL exists)."""
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
+# Short labels, so that the seven tabs fit a laptop's width in French; each page's title says
+# more.
 TABS = [
     ("overview", _("Overview"), "partnerships:partnership"),
-    ("canvas", _("Objectives canvas"), "partnerships:canvas"),
-    ("plans", _("Experiment and MasterPlan"), "partnerships:plans"),
-    ("meetings", _("Meetings and actions"), "partnerships:meetings"),
-    ("risks", _("Risks and health"), "partnerships:risks"),
+    ("canvas", pgettext_lazy("tab", "Canvas"), "partnerships:canvas"),
+    ("plans", pgettext_lazy("tab", "Plans"), "partnerships:plans"),
+    ("meetings", pgettext_lazy("tab", "Meetings"), "partnerships:meetings"),
+    ("risks", pgettext_lazy("tab", "Risks"), "partnerships:risks"),
     ("evaluation", _("Evaluation"), "partnerships:evaluations"),
-    ("decisions", _("Gates and timeline"), "partnerships:decisions"),
+    ("decisions", pgettext_lazy("tab", "Gates"), "partnerships:decisions"),
 ]
 
 

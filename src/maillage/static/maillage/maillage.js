@@ -5,3 +5,10 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A print button (`data-print`): the browser's print dialog (print pages have their print CSS).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
