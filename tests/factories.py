@@ -701,3 +701,295 @@ class EvaluationScoreFactory(TenantFactory):
     dimension = "association_value"
     score = 4
     evidence = "Deux ateliers tenus, 40 participants"
+
+
+# --- diagnostics ------------------------------------------------------------------------
+
+
+class EngagementFactory(TenantFactory):
+    """An engagement without its default lists (use services.defaults.ensure_defaults)."""
+
+    class Meta:
+        model = "diagnostics.Engagement"
+
+    title = factory.Sequence(lambda n: f"Diagnostic de l'alliance {n}")
+    start_date = datetime.date(2026, 1, 5)
+    end_date = datetime.date(2026, 9, 30)
+    budget_days = 25
+    budget_amount = 25000
+
+
+class EngagementOrganisationFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.EngagementOrganisation"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    actor = factory.SubFactory(ActorFactory, workspace=factory.SelfAttribute("..workspace"))
+
+
+class CommitteeMemberFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.CommitteeMember"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    name = "Directrice des opérations"
+
+
+class EngagementMilestoneFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.EngagementMilestone"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    kind = "diagnostic"
+    name = "Diagnostic restitué"
+    due_on = datetime.date(2026, 4, 30)
+
+
+class TimeSpentFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.TimeSpent"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    spent_on = datetime.date(2026, 2, 3)
+    person = "Consultante"
+    days = 1
+    amount = 1000
+
+
+class DimensionFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Dimension"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+
+
+class StakeholderFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Stakeholder"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    name = factory.Sequence(lambda n: f"Personne interrogée {n}")
+    email = factory.Sequence(lambda n: f"partie{n}@example.org")
+    category = "team"
+    consent = True
+
+
+class InterviewQuestionFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.InterviewQuestion"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    engagement = factory.SelfAttribute("dimension.engagement")
+    workspace = factory.SelfAttribute("dimension.workspace")
+    text_fr = "Comment la stratégie commune est-elle revue ?"
+    text_en = "How is the common strategy reviewed?"
+
+
+class InterviewFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Interview"
+        skip_postgeneration_save = True
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    status = "done"
+    held_on = datetime.date(2026, 2, 10)
+    notes = "Notes confidentielles de l'entretien"
+
+    @factory.post_generation
+    def stakeholders(self, create, extracted, **kwargs):
+        if not create:
+            return
+        with scopes_disabled():
+            people = extracted or [StakeholderFactory(engagement=self.engagement)]
+            self.stakeholders.set(people)
+
+
+class ReviewedDocumentFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.ReviewedDocument"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    title = factory.Sequence(lambda n: f"Plan stratégique commun v{n}")
+
+
+class FindingFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Finding"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    engagement = factory.SelfAttribute("dimension.engagement")
+    workspace = factory.SelfAttribute("dimension.workspace")
+    quadrant = "weakness"
+    statement = factory.Sequence(lambda n: f"Les décisions communes tardent ({n})")
+    severity = 3
+
+
+class FindingSourceFactory(TenantFactory):
+    """A source from an interview of the finding's engagement."""
+
+    class Meta:
+        model = "diagnostics.FindingSource"
+
+    finding = factory.SubFactory(FindingFactory)
+    workspace = factory.SelfAttribute("finding.workspace")
+    interview = factory.SubFactory(
+        InterviewFactory, engagement=factory.SelfAttribute("..finding.engagement")
+    )
+    quote = "« On attend toujours la validation de l'autre côté. »"
+
+
+class SwotItemFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.SwotItem"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    quadrant = "weakness"
+    text = "Une prise de décision lente"
+
+
+class QuestionnaireFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Questionnaire"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    title = "Questionnaire de diagnostic"
+
+
+class QuestionnaireItemFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.QuestionnaireItem"
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    workspace = factory.SelfAttribute("questionnaire.workspace")
+    dimension = factory.SubFactory(
+        DimensionFactory, engagement=factory.SelfAttribute("..questionnaire.engagement")
+    )
+    statement_fr = "Les décisions communes sont prises à temps."
+    statement_en = "Joint decisions are taken in time."
+
+
+class QuestionnaireInvitationFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.QuestionnaireInvitation"
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    workspace = factory.SelfAttribute("questionnaire.workspace")
+    stakeholder = factory.SubFactory(
+        StakeholderFactory, engagement=factory.SelfAttribute("..questionnaire.engagement")
+    )
+
+
+class QuestionnaireAnswerFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.QuestionnaireAnswer"
+
+    invitation = factory.SubFactory(QuestionnaireInvitationFactory)
+    workspace = factory.SelfAttribute("invitation.workspace")
+    item = factory.SubFactory(
+        QuestionnaireItemFactory, questionnaire=factory.SelfAttribute("..invitation.questionnaire")
+    )
+    value = 3
+
+
+class ScenarioFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Scenario"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    name = factory.Sequence(lambda n: f"Scénario {n}")
+
+
+class CriterionFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Criterion"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    name = factory.Sequence(lambda n: f"Critère {n}")
+    weight = 20
+
+
+class ScenarioScoreFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.ScenarioScore"
+
+    scenario = factory.SubFactory(ScenarioFactory)
+    workspace = factory.SelfAttribute("scenario.workspace")
+    criterion = factory.SubFactory(
+        CriterionFactory, engagement=factory.SelfAttribute("..scenario.engagement")
+    )
+    score = 3
+
+
+class RecommendationFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.Recommendation"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    engagement = factory.SelfAttribute("dimension.engagement")
+    workspace = factory.SelfAttribute("dimension.workspace")
+    title = factory.Sequence(lambda n: f"Clarifier les circuits de décision {n}")
+
+
+class PlanActionFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.PlanAction"
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    engagement = factory.SelfAttribute("recommendation.engagement")
+    workspace = factory.SelfAttribute("recommendation.workspace")
+    title = factory.Sequence(lambda n: f"Rédiger la charte de décision {n}")
+    start_on = datetime.date(2026, 5, 1)
+    due_on = datetime.date(2026, 6, 30)
+    owner = "Directrice des opérations"
+
+
+class ActionUpdateFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.ActionUpdate"
+
+    action = factory.SubFactory(PlanActionFactory)
+    workspace = factory.SelfAttribute("action.workspace")
+    on = datetime.date(2026, 5, 15)
+    progress = 30
+
+
+class CommitteeMeetingFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.CommitteeMeeting"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    kind = "kick_off"
+    held_on = datetime.date(2026, 1, 12)
+
+
+class CommitteeOutcomeFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.CommitteeOutcome"
+
+    meeting = factory.SubFactory(CommitteeMeetingFactory)
+    workspace = factory.SelfAttribute("meeting.workspace")
+    text = "Le périmètre du diagnostic est validé."
+
+
+class CommitteeActionItemFactory(TenantFactory):
+    class Meta:
+        model = "diagnostics.CommitteeActionItem"
+
+    meeting = factory.SubFactory(CommitteeMeetingFactory)
+    workspace = factory.SelfAttribute("meeting.workspace")
+    title = "Envoyer la liste des personnes à interroger"
+    owner = "Cheffe de projet"

@@ -62,6 +62,8 @@ GLOBAL_PREFIXES = {
     "api:": "the API, covered operation by operation in tests/api/test_api_tenancy.py",
     "catalogue:": "public catalogue, no login: published catalogues only, queries scoped to the "
     "catalogue's workspace (foreign actor = 404: tests/ecosystem/test_catalogue.py)",
+    "diagnostics_public:": "secret-token pages without login (a stakeholder's questionnaire, the "
+    "shared validated plan): unknown or revoked token = 404 (tests/diagnostics/test_public.py)",
 }
 
 
@@ -217,6 +219,52 @@ def partnership_objects(workspace):
         "evaluation_score": f.EvaluationScoreFactory(evaluation=evaluation, member=member),
         "experiment_plan": f.ExperimentPlanFactory(partnership=partnership),
         "masterplan": f.MasterPlanFactory(partnership=partnership),
+    }
+
+
+def _diagnostic_objects(workspace):
+    """Diagnostics: one engagement with one object of each kind hanging from it (each area adds
+    the keys its routes need)."""
+    from tests import factories as f
+
+    engagement = f.EngagementFactory(workspace=workspace)
+    dimension = f.DimensionFactory(engagement=engagement)
+    interview = f.InterviewFactory(engagement=engagement)
+    finding = f.FindingFactory(dimension=dimension)
+    questionnaire = f.QuestionnaireFactory(engagement=engagement)
+    scenario = f.ScenarioFactory(engagement=engagement)
+    criterion = f.CriterionFactory(engagement=engagement)
+    recommendation = f.RecommendationFactory(dimension=dimension)
+    action = f.PlanActionFactory(recommendation=recommendation)
+    meeting = f.CommitteeMeetingFactory(engagement=engagement)
+    return {
+        "engagement": engagement,
+        "engagement_organisation": f.EngagementOrganisationFactory(engagement=engagement),
+        "committee_member": f.CommitteeMemberFactory(engagement=engagement),
+        "engagement_milestone": f.EngagementMilestoneFactory(engagement=engagement),
+        "time_spent": f.TimeSpentFactory(engagement=engagement),
+        "dimension": dimension,
+        "stakeholder": interview.stakeholders.first(),
+        "guide_question": f.InterviewQuestionFactory(dimension=dimension),
+        "interview": interview,
+        "reviewed_document": f.ReviewedDocumentFactory(engagement=engagement),
+        "finding": finding,
+        "finding_source": f.FindingSourceFactory(finding=finding, interview=interview),
+        "swot_item": f.SwotItemFactory(engagement=engagement),
+        "questionnaire": questionnaire,
+        "questionnaire_item": f.QuestionnaireItemFactory(
+            questionnaire=questionnaire, dimension=dimension
+        ),
+        "questionnaire_invitation": f.QuestionnaireInvitationFactory(questionnaire=questionnaire),
+        "scenario": scenario,
+        "criterion": criterion,
+        "scenario_score": f.ScenarioScoreFactory(scenario=scenario, criterion=criterion),
+        "recommendation": recommendation,
+        "plan_action": action,
+        "action_update": f.ActionUpdateFactory(action=action),
+        "committee_meeting": meeting,
+        "committee_outcome": f.CommitteeOutcomeFactory(meeting=meeting),
+        "committee_action_item": f.CommitteeActionItemFactory(meeting=meeting),
     }
 
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/impact/", include("maillage.impact.urls")),
     path("w/<slug:workspace_slug>/finance/", include("maillage.finance.urls")),
     path("w/<slug:workspace_slug>/partnerships/", include("maillage.partnerships.urls")),
+    path("w/<slug:workspace_slug>/diagnostics/", include("maillage.diagnostics.urls")),
     path("catalogue/", include("maillage.ecosystem.public_urls")),
+    path("d/", include("maillage.diagnostics.public_urls")),
     path("", include("maillage.workspaces.urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "maillage.impact",
     "maillage.finance",
     "maillage.partnerships",
+    "maillage.diagnostics",
 ]
 
 MIDDLEWARE = [

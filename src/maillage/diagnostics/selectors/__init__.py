@@ -1,0 +1,1 @@
+"""Reads of the diagnostic module, one module per area."""

@@ -1,0 +1,3 @@
+"""Placeholder: filled by the area owner."""
+
+urlpatterns: list = []
