@@ -22,8 +22,8 @@ from maillage.impact import report_jobs, reports, services, subjects
 from maillage.impact.models import ReportJob
 from maillage.workspaces.models import Role
 from tests.conftest import client_for
+from tests.downloads import close_file
 from tests.factories import ActorFactory, MembershipFactory, ReportJobFactory, WorkspaceFactory
-from tests.impact.helpers import close_file
 
 PERIOD = {"start": "2025-01-01", "end": "2025-12-31"}
 

@@ -20,6 +20,7 @@ from maillage.impact.models import ReportJob
 from maillage.impact.report_docx import render_docx
 from maillage.workspaces.models import Role
 from tests.conftest import client_for
+from tests.downloads import close_file
 from tests.factories import (
     ActorFactory,
     BreakdownCategoryFactory,
@@ -27,7 +28,6 @@ from tests.factories import (
     MembershipFactory,
     WorkspaceFactory,
 )
-from tests.impact.helpers import close_file
 
 NNBSP = "\u202f"
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))

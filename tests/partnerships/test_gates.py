@@ -13,6 +13,7 @@ from maillage.partnerships.choices import Outcome, Stage, Status
 from maillage.partnerships.models import GateAttachment, GateCriterion, GateDecision, Partnership
 from maillage.partnerships.selectors.lifecycle import timeline
 from tests.conftest import client_for
+from tests.downloads import close_file
 from tests.factories import (
     AxisResultFactory,
     ExperimentPlanFactory,
@@ -158,9 +159,8 @@ def test_attachments_are_uploaded_and_downloaded_by_those_who_see_the_partnershi
     )
     response = member_client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"Go unanime"
+    assert close_file(response) == b"Go unanime"
     assert "compte-rendu.txt" in response["Content-Disposition"]
-    response.close()
     # A guest the partnership is not shared with: 404, like another workspace's file.
     stranger = MembershipFactory(workspace=workspace, role="guest")
     assert client_for(stranger).get(url).status_code == 404
@@ -168,7 +168,7 @@ def test_attachments_are_uploaded_and_downloaded_by_those_who_see_the_partnershi
     share = PartnershipGuestFactory(partnership=partnership)
     response = client_for(share.membership).get(url)
     assert response.status_code == 200
-    response.close()
+    assert close_file(response) == b"Go unanime"
     # The attachment through another partnership's URL: 404.
     other = PartnershipFactory(workspace=workspace)
     wrong = reverse(

@@ -1,4 +1,4 @@
-"""Helpers shared by the impact tests."""
+"""Reading downloads in tests."""
 
 
 def close_file(response) -> bytes:
