@@ -1,7 +1,21 @@
 """The house style of the Word documents (python-docx) the modules write: the impact report,
 the funder report, the partnership sheet. A4 portrait, Arial, Word's own heading styles in navy
 (navigation pane, table of contents), bordered tables whose shaded header row repeats on each
-page, charts as PNG (Word does not take SVG) with their caption, numbered pages."""
+page, charts as PNG (Word does not take SVG) with their caption, numbered pages.
+
+Import it as a module, `from maillage.core import docx as word`, then `word.add_data_table(...)`;
+it offers:
+
+- the document: `setup_document` (properties, styles, A4 page, header and numbered footer),
+  `set_font` (a style's font for every script), `set_language`, `add_field` (PAGE, NUMPAGES);
+- blocks: `add_cover_title`, `add_facts` (label/value pairs), `add_data_table` (bordered,
+  header row repeated), `add_chart` (PNG and caption), `add_caption`, `add_muted` (a small grey
+  paragraph), `add_hyperlink`;
+- table cells: `write_cell`, `shade_cell`, `set_borders`, `fit_columns` (widths in cm);
+- `clean_text`: text without the control characters XML cannot hold;
+- the constants: `DOCX_CONTENT_TYPE`, `FONT`, `NAVY`, `MUTED`, `HEADER_FILL`, `BORDER`, `LINK`,
+  `TEXT_WIDTH_CM`, `CHART_WIDTH`, `CHART_DPI`, `KEEP_TOGETHER_ROWS`.
+"""
 
 import io
 from collections.abc import Sequence
@@ -30,12 +44,12 @@ CHART_WIDTH = Cm(16)
 CHART_DPI = 130
 
 
-def _clean(text) -> str:
+def clean_text(text) -> str:
     """Text without the control characters XML cannot hold (typed narratives may carry some)."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(text or ""))
 
 
-def _shade(cell, fill: str) -> None:
+def shade_cell(cell, fill: str) -> None:
     properties = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -44,7 +58,7 @@ def _shade(cell, fill: str) -> None:
     properties.append(shading)
 
 
-def _borders(table, colour: str = BORDER) -> None:
+def set_borders(table, colour: str = BORDER) -> None:
     properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -69,9 +83,9 @@ def _keep_row_together(row) -> None:
     properties.append(OxmlElement("w:cantSplit"))
 
 
-def _write(cell, text, *, bold=False, colour: RGBColor | None = None, size=None, align=None):
+def write_cell(cell, text, *, bold=False, colour: RGBColor | None = None, size=None, align=None):
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(_clean(text))
+    run = paragraph.add_run(clean_text(text))
     run.bold = bold
     if colour is not None:
         run.font.color.rgb = colour
@@ -82,7 +96,7 @@ def _write(cell, text, *, bold=False, colour: RGBColor | None = None, size=None,
     return paragraph
 
 
-def _table(
+def add_data_table(
     document,
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -93,13 +107,13 @@ def _table(
     """A bordered table with a shaded header row repeated on each page."""
     table = document.add_table(rows=1, cols=len(headers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
+    set_borders(table)
     header = table.rows[0]
     _repeat_header(header)
     for index, text in enumerate(headers):
         cell = header.cells[index]
-        _shade(cell, HEADER_FILL)
-        _write(
+        shade_cell(cell, HEADER_FILL)
+        write_cell(
             cell,
             text,
             bold=True,
@@ -110,12 +124,12 @@ def _table(
         row = table.add_row()
         _keep_row_together(row)
         for index, text in enumerate(values):
-            _write(
+            write_cell(
                 row.cells[index],
                 text,
                 align=WD_ALIGN_PARAGRAPH.RIGHT if index in numeric else None,
             )
-    _fit(table, widths or _even(len(headers)))
+    fit_columns(table, widths or _even(len(headers)))
     if len(table.rows) <= KEEP_TOGETHER_ROWS:
         _keep_together(table)
     document.add_paragraph()
@@ -128,7 +142,7 @@ def _even(columns: int) -> list[float]:
     return [2 * unit] + [unit] * (columns - 1) if columns > 1 else [TEXT_WIDTH_CM]
 
 
-def _fit(table, widths: Sequence[float]) -> None:
+def fit_columns(table, widths: Sequence[float]) -> None:
     """Column widths in cm, on the grid (LibreOffice reads it) and on each cell (Word does)."""
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
@@ -146,7 +160,7 @@ def _keep_together(table) -> None:
                 paragraph.paragraph_format.keep_with_next = True
 
 
-def _hyperlink(paragraph, url: str, text: str) -> None:
+def add_hyperlink(paragraph, url: str, text: str) -> None:
     relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), relation)
@@ -160,14 +174,14 @@ def _hyperlink(paragraph, url: str, text: str) -> None:
     properties.append(underline)
     run.append(properties)
     content = OxmlElement("w:t")
-    content.text = _clean(text)
+    content.text = clean_text(text)
     content.set(qn("xml:space"), "preserve")
     run.append(content)
     link.append(run)
     paragraph._p.append(link)
 
 
-def _field(paragraph, instruction: str) -> None:
+def add_field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word computes when it lays the document out."""
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
@@ -182,7 +196,7 @@ def _field(paragraph, instruction: str) -> None:
     run._r.append(end)
 
 
-def _font(style, name: str) -> None:
+def set_font(style, name: str) -> None:
     """The font for every script (python-docx's `font.name` leaves the theme's for some)."""
     style.font.name = name
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
@@ -192,7 +206,7 @@ def _font(style, name: str) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _language(document, language: str) -> None:
+def set_language(document, language: str) -> None:
     tag = {"fr": "fr-FR", "en": "en-GB"}.get(language, language)
     properties = document.styles["Normal"].element.get_or_add_rPr()
     element = OxmlElement("w:lang")
@@ -200,64 +214,64 @@ def _language(document, language: str) -> None:
     properties.append(element)
 
 
-def _caption(document, text: str) -> None:
+def add_caption(document, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(_clean(text))
+    run = paragraph.add_run(clean_text(text))
     run.italic = True
     run.font.size = Pt(8.5)
     run.font.color.rgb = MUTED
 
 
-def _chart(document, chart) -> None:
+def add_chart(document, chart) -> None:
     if chart is None or chart.drawing is None:
         return
     document.add_picture(io.BytesIO(chart.png(dpi=CHART_DPI)), width=CHART_WIDTH)
     picture = document.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    _caption(document, chart.title)
+    add_caption(document, chart.title)
 
 
-def _muted(document, text: str) -> None:
-    run = document.add_paragraph().add_run(_clean(text))
+def add_muted(document, text: str) -> None:
+    run = document.add_paragraph().add_run(clean_text(text))
     run.font.size = Pt(8.5)
     run.font.color.rgb = MUTED
 
 
-def _cover_title(document, *, kicker: str, title: str, subtitle: str, points=13) -> None:
+def add_cover_title(document, *, kicker: str, title: str, subtitle: str, points=13) -> None:
     """The top of the first page: a small muted kicker in capitals, the title (Word's Title
     style), a subtitle in `points`."""
-    run = document.add_paragraph().add_run(_clean(kicker).upper())
+    run = document.add_paragraph().add_run(clean_text(kicker).upper())
     run.font.size = Pt(9)
     run.font.color.rgb = MUTED
-    document.add_heading(_clean(title), level=0)
-    document.add_paragraph().add_run(_clean(subtitle)).font.size = Pt(points)
+    document.add_heading(clean_text(title), level=0)
+    document.add_paragraph().add_run(clean_text(subtitle)).font.size = Pt(points)
 
 
-def _facts(document, facts, widths: Sequence[float]) -> None:
+def add_facts(document, facts, widths: Sequence[float]) -> None:
     """`(label, value)` pairs as a two-column table without borders, the labels muted."""
     table = document.add_table(rows=0, cols=2)
     for label, value in facts:
         row = table.add_row()
-        _write(row.cells[0], label, colour=MUTED)
-        _write(row.cells[1], value)
-    _fit(table, widths)
+        write_cell(row.cells[0], label, colour=MUTED)
+        write_cell(row.cells[1], value)
+    fit_columns(table, widths)
     document.add_paragraph()
 
 
-def _page_setup(document, *, title: str, author: str, language: str) -> None:
+def setup_document(document, *, title: str, author: str, language: str) -> None:
     """The document's title, author and language, the styles, an A4 portrait page with `title`
     in its header and `author` and the page number (n / total) in its footer."""
     properties = document.core_properties
-    properties.title = _clean(title)
-    properties.author = _clean(author)
+    properties.title = clean_text(title)
+    properties.author = clean_text(author)
     properties.language = language
-    _language(document, language)
+    set_language(document, language)
     document.styles["Normal"].font.size = Pt(10)
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         style = document.styles[name]
-        _font(style, FONT)
+        set_font(style, FONT)
         if name != "Normal":
             style.font.color.rgb = RGBColor.from_string(NAVY)
     section = document.sections[0]
@@ -266,13 +280,13 @@ def _page_setup(document, *, title: str, author: str, language: str) -> None:
     section.left_margin = section.right_margin = Cm(2)
     section.top_margin = section.bottom_margin = Cm(2.2)
     header = section.header.paragraphs[0]
-    header.text = _clean(title)
+    header.text = clean_text(title)
     header.runs[0].font.size = Pt(8)
     header.runs[0].font.color.rgb = MUTED
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = footer.add_run(f"{_clean(author)} · {_('Page')} ")
+    run = footer.add_run(f"{clean_text(author)} · {_('Page')} ")
     run.font.size = Pt(8)
-    _field(footer, "PAGE")
+    add_field(footer, "PAGE")
     footer.add_run(" / ").font.size = Pt(8)
-    _field(footer, "NUMPAGES")
+    add_field(footer, "NUMPAGES")

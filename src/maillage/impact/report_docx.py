@@ -17,29 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
 
-# FONT, _field, _font and _language: for finance.reports.cerfa_docx, which imports them from here
-from maillage.core.docx import (  # noqa: F401
-    FONT,
-    MUTED,
-    NAVY,
-    TEXT_WIDTH_CM,
-    _borders,
-    _caption,
-    _chart,
-    _clean,
-    _cover_title,
-    _facts,
-    _field,
-    _fit,
-    _font,
-    _hyperlink,
-    _language,
-    _muted,
-    _page_setup,
-    _shade,
-    _table,
-    _write,
-)
+from maillage.core import docx as word
 
 from .reports import WRITING, IndicatorSection, ProgressCallback, Report, in_language
 
@@ -57,18 +35,18 @@ SDG_COLUMNS = 6
 
 
 def _setup(document, report: Report) -> None:
-    _page_setup(
+    word.setup_document(
         document,
         title=f"{report.title} · {report.subject.label} · {report.period_label}",
         author=report.workspace,
         language=report.language,
     )
-    document.core_properties.subject = _clean(report.subject_label)
+    document.core_properties.subject = word.clean_text(report.subject_label)
     document.core_properties.created = report.generated_at
 
 
 def _cover(document, report: Report) -> None:
-    _cover_title(
+    word.add_cover_title(
         document,
         kicker=report.workspace,
         title=report.title,
@@ -81,7 +59,7 @@ def _cover(document, report: Report) -> None:
         (_("Period"), report.period_range),
         (_("Generated on"), report.generated_at_display),
     )
-    _facts(document, facts, (4, 13))
+    word.add_facts(document, facts, (4, 13))
 
 
 def _summary(document, report: Report) -> None:
@@ -89,20 +67,22 @@ def _summary(document, report: Report) -> None:
     items = report.summary.items
     table = document.add_table(rows=2, cols=len(items))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
+    word.set_borders(table)
     for index, (label, count, key) in enumerate(items):
-        _write(
+        word.write_cell(
             table.rows[0].cells[index],
             str(count),
             bold=True,
             size=Pt(18),
-            colour=STATUS_COLOURS.get(key, RGBColor.from_string(NAVY)),
+            colour=STATUS_COLOURS.get(key, RGBColor.from_string(word.NAVY)),
             align=WD_ALIGN_PARAGRAPH.CENTER,
         )
-        _write(table.rows[1].cells[index], label, size=Pt(8.5), align=WD_ALIGN_PARAGRAPH.CENTER)
+        word.write_cell(
+            table.rows[1].cells[index], label, size=Pt(8.5), align=WD_ALIGN_PARAGRAPH.CENTER
+        )
     document.add_paragraph()
     if not report.indicators:
-        _muted(document, _("No indicator is followed for this subject."))
+        word.add_muted(document, _("No indicator is followed for this subject."))
         return
     rows = []
     for section in report.indicators:
@@ -111,7 +91,7 @@ def _summary(document, report: Report) -> None:
         else:
             figures = [_("Qualitative"), "", ""]
         rows.append([section.title, *figures, section.status_label])
-    _table(
+    word.add_data_table(
         document,
         [_("Indicator"), _("Actual"), _("Target"), _("Progress"), _("Status")],
         rows,
@@ -126,7 +106,7 @@ def _target(section: IndicatorSection) -> str:
 
 def _indicator(document, section: IndicatorSection, report: Report) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_heading(_clean(section.title), level=1)
+    document.add_heading(word.clean_text(section.title), level=1)
     meta = []
     if section.definition:
         meta.append((_("Definition"), section.definition))
@@ -142,9 +122,9 @@ def _indicator(document, section: IndicatorSection, report: Report) -> None:
     table = document.add_table(rows=0, cols=2)
     for label, value in meta:
         row = table.add_row()
-        _write(row.cells[0], label, colour=MUTED)
-        _write(row.cells[1], value)
-    _fit(table, (5, 12))
+        word.write_cell(row.cells[0], label, colour=word.MUTED)
+        word.write_cell(row.cells[1], value)
+    word.fit_columns(table, (5, 12))
     document.add_paragraph()
 
     headers = [_("Actual"), _("Target")]
@@ -154,7 +134,9 @@ def _indicator(document, section: IndicatorSection, report: Report) -> None:
         values.append(section.progress or "—")
     headers.append(_("Status"))
     values.append(section.status_label)
-    key = _table(document, headers, [values], widths=[TEXT_WIDTH_CM / len(headers)] * len(headers))
+    key = word.add_data_table(
+        document, headers, [values], widths=[word.TEXT_WIDTH_CM / len(headers)] * len(headers)
+    )
     status_cell = key.rows[1].cells[len(values) - 1]
     colour = STATUS_COLOURS.get(section.status)
     for run in status_cell.paragraphs[0].runs:
@@ -164,8 +146,8 @@ def _indicator(document, section: IndicatorSection, report: Report) -> None:
 
     if section.periods:
         document.add_heading(_("Per period"), level=2)
-        _chart(document, section.chart)
-        _table(
+        word.add_chart(document, section.chart)
+        word.add_data_table(
             document,
             [_("Period"), _("Actual"), _("Target"), _("Progress")],
             [[p.label, p.actual, p.target, p.progress or "—"] for p in section.periods],
@@ -173,26 +155,26 @@ def _indicator(document, section: IndicatorSection, report: Report) -> None:
         )
     for breakdown in section.breakdowns:
         document.add_heading(_("By %(dimension)s") % {"dimension": breakdown.dimension}, level=2)
-        _table(
+        word.add_data_table(
             document,
             [breakdown.dimension, report.period_label],
             [list(row) for row in breakdown.rows],
             numeric=(1,),
         )
-        _chart(document, breakdown.chart)
+        word.add_chart(document, breakdown.chart)
     if section.observations:
         document.add_heading(_("Observations"), level=2)
         for observation in section.observations:
-            _muted(document, f"{observation.subject} · {observation.period}")
-            document.add_paragraph(_clean(observation.text))
+            word.add_muted(document, f"{observation.subject} · {observation.period}")
+            document.add_paragraph(word.clean_text(observation.text))
     if section.narratives:
         document.add_heading(_("Narratives"), level=2)
         for narrative in section.narratives:
             source = f"{narrative.subject} · {narrative.period}"
             if narrative.by:
                 source += f" · {narrative.by}"
-            _muted(document, source)
-            paragraph = document.add_paragraph(_clean(narrative.text))
+            word.add_muted(document, source)
+            paragraph = document.add_paragraph(word.clean_text(narrative.text))
             paragraph.paragraph_format.left_indent = Cm(0.4)
     if section.evidence:
         document.add_heading(_("Evidence"), level=2)
@@ -204,7 +186,7 @@ def _evidence_table(document, evidence, *, with_indicator: bool) -> None:
     if with_indicator:
         headers.insert(0, _("Indicator"))
     widths = (4, 4.5, 3, 2.3, 3.2) if with_indicator else (6, 3.5, 2.5, 5)
-    table = _table(
+    table = word.add_data_table(
         document,
         headers,
         widths=widths,
@@ -223,9 +205,9 @@ def _evidence_table(document, evidence, *, with_indicator: bool) -> None:
     for row, item in zip(table.rows[1:], evidence, strict=True):
         paragraph = row.cells[column].paragraphs[0]
         if item.url:
-            _hyperlink(paragraph, item.url, item.name)
+            word.add_hyperlink(paragraph, item.url, item.name)
         else:
-            paragraph.add_run(_clean(item.name))
+            paragraph.add_run(word.clean_text(item.name))
 
 
 def _sdg(document, report: Report) -> None:
@@ -236,14 +218,14 @@ def _sdg(document, report: Report) -> None:
     rows = report.sdg_rows
     table = document.add_table(rows=-(-len(rows) // SDG_COLUMNS), cols=SDG_COLUMNS)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table, "FFFFFF")
+    word.set_borders(table, "FFFFFF")
     for index, row in enumerate(rows):
         cell = table.rows[index // SDG_COLUMNS].cells[index % SDG_COLUMNS]
         active = row.count > 0
-        _shade(cell, row.goal.colour if active else FADED_FILL)
+        word.shade_cell(cell, row.goal.colour if active else FADED_FILL)
         ink = RGBColor.from_string((row.goal.text_colour if active else FADED_TEXT).lstrip("#"))
-        _write(cell, str(row.goal.number), bold=True, size=Pt(16), colour=ink)
-        name = cell.add_paragraph().add_run(_clean(row.goal.name))
+        word.write_cell(cell, str(row.goal.number), bold=True, size=Pt(16), colour=ink)
+        name = cell.add_paragraph().add_run(word.clean_text(row.goal.name))
         name.font.size, name.font.color.rgb = Pt(7.5), ink
         count = cell.add_paragraph().add_run(
             ngettext("%(count)s indicator", "%(count)s indicators", row.count)
@@ -252,9 +234,9 @@ def _sdg(document, report: Report) -> None:
             else _("No indicator")
         )
         count.font.size, count.font.color.rgb, count.bold = Pt(8), ink, active
-    _fit(table, [TEXT_WIDTH_CM / SDG_COLUMNS] * SDG_COLUMNS)
-    _caption(document, report.sdg_chart.title)
-    _table(
+    word.fit_columns(table, [word.TEXT_WIDTH_CM / SDG_COLUMNS] * SDG_COLUMNS)
+    word.add_caption(document, report.sdg_chart.title)
+    word.add_data_table(
         document,
         [_("Goal"), _("Indicators"), _("Met their target"), _("Codes")],
         [

@@ -1,5 +1,5 @@
-"""The funder report as a Word document (python-docx), in the house style of the impact report
-(`impact.report_docx`): Word's own heading styles, bordered tables whose header rows repeat,
+"""The funder report as a Word document (python-docx), in the house style shared with the impact
+report (`core.docx`): Word's own heading styles, bordered tables whose header rows repeat,
 page numbers in the footer.
 
 Order: the header (who, what, period, amounts), the charges and the products (planned, actual,
@@ -18,27 +18,12 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
 
-from maillage.impact.report_docx import (
-    FONT,
-    MUTED,
-    NAVY,
-    TEXT_WIDTH_CM,
-    _clean,
-    _field,
-    _fit,
-    _font,
-    _hyperlink,
-    _language,
-    _muted,
-    _shade,
-    _table,
-    _write,
-)
+from maillage.core import docx as word
 
 from . import cerfa_layout as layout
 from .cerfa import Report
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPE = word.DOCX_CONTENT_TYPE
 TOTAL_FILL = "F1F3F5"
 WARNING_FILL = "FFF3CD"
 WARNING_TEXT = RGBColor(0x8A, 0x5A, 0x00)
@@ -47,44 +32,46 @@ LINE_WIDTHS = (7.4, 2.6, 2.6, 1.8, 2.6)
 
 def _setup(document, report: Report, language: str) -> None:
     properties = document.core_properties
-    properties.title = _clean(f"{layout.title()} · {report.agreement.reference}")
-    properties.subject = _clean(report.agreement.title)
-    properties.author = _clean(report.agreement.workspace.name)
+    properties.title = word.clean_text(f"{layout.title()} · {report.agreement.reference}")
+    properties.subject = word.clean_text(report.agreement.title)
+    properties.author = word.clean_text(report.agreement.workspace.name)
     properties.language = language
     if report.generated_at:
         properties.created = report.generated_at
-    _language(document, language)
+    word.set_language(document, language)
     document.styles["Normal"].font.size = Pt(10)
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         style = document.styles[name]
-        _font(style, FONT)
+        word.set_font(style, word.FONT)
         if name != "Normal":
-            style.font.color.rgb = RGBColor.from_string(NAVY)
+            style.font.color.rgb = RGBColor.from_string(word.NAVY)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2)
     section.top_margin = section.bottom_margin = Cm(2.2)
     header = section.header.paragraphs[0]
-    header.text = _clean(f"{layout.title()} · {report.agreement.reference}")
+    header.text = word.clean_text(f"{layout.title()} · {report.agreement.reference}")
     header.runs[0].font.size = Pt(8)
-    header.runs[0].font.color.rgb = MUTED
+    header.runs[0].font.color.rgb = word.MUTED
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = footer.add_run(f"{_clean(report.agreement.workspace.name)} · {_('Page')} ")
+    run = footer.add_run(f"{word.clean_text(report.agreement.workspace.name)} · {_('Page')} ")
     run.font.size = Pt(8)
-    _field(footer, "PAGE")
+    word.add_field(footer, "PAGE")
     footer.add_run(" / ").font.size = Pt(8)
-    _field(footer, "NUMPAGES")
+    word.add_field(footer, "NUMPAGES")
 
 
 def _cover(document, report: Report) -> None:
-    kicker = document.add_paragraph().add_run(_clean(report.agreement.workspace.name).upper())
+    kicker = document.add_paragraph().add_run(
+        word.clean_text(report.agreement.workspace.name).upper()
+    )
     kicker.font.size = Pt(9)
-    kicker.font.color.rgb = MUTED
-    document.add_heading(_clean(layout.title()), level=0)
+    kicker.font.color.rgb = word.MUTED
+    document.add_heading(word.clean_text(layout.title()), level=0)
     subtitle = document.add_paragraph().add_run(
-        _clean(f"{report.agreement.reference} – {report.agreement.title}")
+        word.clean_text(f"{report.agreement.reference} – {report.agreement.title}")
     )
     subtitle.font.size = Pt(13)
     table = document.add_table(rows=0, cols=2)
@@ -93,15 +80,15 @@ def _cover(document, report: Report) -> None:
         layout.Fact(_("Generated on"), layout.generated_at(report)),
     ]:
         row = table.add_row()
-        _write(row.cells[0], fact.label, colour=MUTED)
-        _write(row.cells[1], fact.text, bold=fact.amount is not None)
-    _fit(table, (5.5, 11.5))
+        word.write_cell(row.cells[0], fact.label, colour=word.MUTED)
+        word.write_cell(row.cells[1], fact.text, bold=fact.amount is not None)
+    word.fit_columns(table, (5.5, 11.5))
     document.add_paragraph()
 
 
 def _side(document, heading: str, rows: list[layout.Row]) -> None:
     document.add_heading(heading, level=1)
-    table = _table(
+    table = word.add_data_table(
         document,
         [_("Line"), _("Planned"), _("Actual"), _("%"), _("Variance")],
         [
@@ -122,9 +109,9 @@ def _side(document, heading: str, rows: list[layout.Row]) -> None:
             cells.cells[0].paragraphs[0].paragraph_format.left_indent = Cm(0.5)
         for cell in cells.cells:
             if row.kind == "total":
-                _shade(cell, TOTAL_FILL)
+                word.shade_cell(cell, TOTAL_FILL)
             elif row.missing_explanation:
-                _shade(cell, WARNING_FILL)
+                word.shade_cell(cell, WARNING_FILL)
             for run in cell.paragraphs[0].runs:
                 run.bold = row.kind == "total"
                 run.italic = row.kind == "in_kind"
@@ -134,7 +121,7 @@ def _side(document, heading: str, rows: list[layout.Row]) -> None:
 
 def _explanations(document, report: Report) -> None:
     document.add_heading(_("Explanation of the variances"), level=1)
-    _muted(document, layout.threshold_note(report))
+    word.add_muted(document, layout.threshold_note(report))
     lines = layout.explanations(report)
     if not lines:
         document.add_paragraph(_("No line differs from its planned amount beyond the threshold."))
@@ -143,18 +130,18 @@ def _explanations(document, report: Report) -> None:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         paragraph.paragraph_format.space_after = Pt(2)
-        label = paragraph.add_run(_clean(line.label))
+        label = paragraph.add_run(word.clean_text(line.label))
         label.bold = True
         figures = paragraph.add_run(
-            _clean(
+            word.clean_text(
                 f" · {_('planned')} {layout.money(line.planned)}, {_('actual')} "
                 f"{layout.money(line.actual)} ({layout.percent(line.ratio)})"
             )
         )
-        figures.font.color.rgb = MUTED
+        figures.font.color.rgb = word.MUTED
         figures.font.size = Pt(9)
         if line.explanation:
-            text = document.add_paragraph(_clean(line.explanation))
+            text = document.add_paragraph(word.clean_text(line.explanation))
             text.paragraph_format.left_indent = Cm(0.4)
         else:
             missing = document.add_paragraph().add_run(_("No explanation given yet."))
@@ -164,7 +151,7 @@ def _explanations(document, report: Report) -> None:
 
 def _funding(document, report: Report) -> None:
     document.add_heading(_("Funding plan"), level=1)
-    _muted(
+    word.add_muted(
         document,
         _(
             "Direct eligible costs of the action over the eligible period, by category: the share "
@@ -177,8 +164,8 @@ def _funding(document, report: Report) -> None:
         return
     columns = len(plan.headers)
     first = 5.0
-    widths = [first] + [(TEXT_WIDTH_CM - first) / (columns - 1)] * (columns - 1)
-    table = _table(
+    widths = [first] + [(word.TEXT_WIDTH_CM - first) / (columns - 1)] * (columns - 1)
+    table = word.add_data_table(
         document,
         plan.headers,
         [[values[0], *(layout.money(v) for v in values[1:])] for values in plan.rows]
@@ -187,11 +174,11 @@ def _funding(document, report: Report) -> None:
         widths=widths,
     )
     for cell in table.rows[-1].cells:
-        _shade(cell, TOTAL_FILL)
+        word.shade_cell(cell, TOTAL_FILL)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for reference, description in layout.other_agreements(report):
-        _muted(document, f"{reference}: {description}")
+        word.add_muted(document, f"{reference}: {description}")
 
 
 def _indicators(document, report: Report) -> None:
@@ -200,7 +187,7 @@ def _indicators(document, report: Report) -> None:
     if not rows:
         document.add_paragraph(_("The agreement requires no indicator."))
         return
-    _table(
+    word.add_data_table(
         document,
         [_("Indicator"), _("Actual"), _("Target"), _("Progress"), _("Status")],
         [
@@ -232,7 +219,7 @@ def _findings(document, report: Report, links: layout.Links) -> None:
     document.add_heading(_("Findings of the checks"), level=1)
     for finding in report.findings:
         paragraph = document.add_paragraph(style="List Bullet")
-        paragraph.add_run(_clean(finding.message))
+        paragraph.add_run(word.clean_text(finding.message))
         amount = paragraph.add_run(f" ({_('at stake')}: {layout.money(finding.amount)})")
         amount.bold = True
         for item in finding.items:
@@ -240,22 +227,24 @@ def _findings(document, report: Report, links: layout.Links) -> None:
             line.paragraph_format.left_indent = Cm(1)
             url = links.absolute(item.url)
             if url.startswith("http"):
-                _hyperlink(line, url, item.label)
+                word.add_hyperlink(line, url, item.label)
             else:
-                line.add_run(_clean(item.label)).font.size = Pt(9)
+                line.add_run(word.clean_text(item.label)).font.size = Pt(9)
 
 
 def _signature(document) -> None:
     document.add_heading(_("Certification"), level=1)
     document.add_paragraph(layout.certification())
     table = document.add_table(rows=2, cols=2)
-    _write(table.rows[0].cells[0], _("Done at"), colour=MUTED)
-    _write(table.rows[0].cells[1], _("On"), colour=MUTED)
-    _write(table.rows[1].cells[0], _("Name and role of the legal representative"), colour=MUTED)
-    _write(table.rows[1].cells[1], _("Signature"), colour=MUTED)
+    word.write_cell(table.rows[0].cells[0], _("Done at"), colour=word.MUTED)
+    word.write_cell(table.rows[0].cells[1], _("On"), colour=word.MUTED)
+    word.write_cell(
+        table.rows[1].cells[0], _("Name and role of the legal representative"), colour=word.MUTED
+    )
+    word.write_cell(table.rows[1].cells[1], _("Signature"), colour=word.MUTED)
     for row in table.rows:
         row.height = Cm(1.6)
-    _fit(table, (8.5, 8.5))
+    word.fit_columns(table, (8.5, 8.5))
 
 
 def _detail(document, report: Report, sensitive: bool, links: layout.Links) -> None:
@@ -264,9 +253,9 @@ def _detail(document, report: Report, sensitive: bool, links: layout.Links) -> N
         return
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_heading(_("Annex: detail of the lines"), level=1)
-    _muted(document, _("The items behind each line; their amounts add up to the line."))
+    word.add_muted(document, _("The items behind each line; their amounts add up to the line."))
     if not sensitive:
-        _muted(
+        word.add_muted(
             document,
             _(
                 "Hourly rates and amounts of staff time are shown only to members allowed to see "
@@ -274,14 +263,16 @@ def _detail(document, report: Report, sensitive: bool, links: layout.Links) -> N
             ),
         )
     for row in rows:
-        document.add_heading(f"{_clean(row.line.label)} · {layout.money(row.line.actual)}", level=2)
+        document.add_heading(
+            f"{word.clean_text(row.line.label)} · {layout.money(row.line.actual)}", level=2
+        )
         if row.time_items:
             headers = [_("Person"), _("Dates"), _("Hours")]
             widths = [7, 5, 5]
             if sensitive:
                 headers += [_("Hourly rate"), _("Amount")]
                 widths = [5, 4, 2.6, 2.6, 2.8]
-            _table(
+            word.add_data_table(
                 document,
                 headers,
                 [
@@ -297,7 +288,7 @@ def _detail(document, report: Report, sensitive: bool, links: layout.Links) -> N
                 widths=widths,
             )
         if row.ledger_items:
-            _table(
+            word.add_data_table(
                 document,
                 [
                     _("Date"),
@@ -335,7 +326,7 @@ def render_docx(report: Report, *, sensitive: bool, language: str, base_url: str
         charges, products = layout.sides(report, sensitive=sensitive)
         _side(document, _("Charges"), charges)
         _side(document, _("Products"), products)
-        _muted(document, layout.in_kind_note())
+        word.add_muted(document, layout.in_kind_note())
         balance = document.add_paragraph()
         balance.add_run(f"{_('Balance (products − charges)')}: ").bold = True
         balance.add_run(
