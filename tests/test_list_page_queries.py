@@ -279,6 +279,23 @@ def _add_partnerships(workspace, owner, n):
         PartnershipMemberFactory(partnership=partnership)
 
 
+def _add_engagements(workspace, owner, n):
+    """Engagements with two organisations, interviews done and time spent each."""
+    from tests.factories import (
+        EngagementFactory,
+        EngagementOrganisationFactory,
+        InterviewFactory,
+        TimeSpentFactory,
+    )
+
+    for i in range(n):
+        engagement = EngagementFactory(workspace=workspace, status=["preparation", "plan"][i % 2])
+        EngagementOrganisationFactory(engagement=engagement)
+        EngagementOrganisationFactory(engagement=engagement)
+        InterviewFactory(engagement=engagement, status="done", held_on=date(2026, 2, 1))
+        TimeSpentFactory(engagement=engagement, days="1.50", amount="1500.25")
+
+
 LIST_PAGES = {
     "workspaces:members": _add_members,
     "workspaces:dashboard": _add_events,
@@ -308,6 +325,7 @@ LIST_PAGES = {
     "finance:socio_economic_model": _add_resource_mix,
     "partnerships:home": _add_partnerships,
     "partnerships:action_items": _add_action_items,
+    "diagnostics:home": _add_engagements,
 }
 
 

@@ -41,7 +41,7 @@ from tests.factories import (
     WorkspaceFactory,
 )
 from tests.routes import walk
-from tests.test_tenancy import partnership_objects
+from tests.test_tenancy import _diagnostic_objects, partnership_objects
 
 API_PREFIX = "/api/v1"
 
@@ -303,6 +303,68 @@ OPERATION_OBJECTS = {
 }
 
 
+# Diagnostics (maillage/api/diagnostics.py): every resource's list/create under its parent and
+# get/replace/update/delete by its own id (keys of tests/test_tenancy.py `_diagnostic_objects`).
+_DIAGNOSTIC_RESOURCES = {
+    # resource: (its parent's path argument, the parent's object key, its list operation)
+    "dimension": ("engagement_id", "engagement", "list_dimensions"),
+    "engagement_organisation": ("engagement_id", "engagement", "list_engagement_organisations"),
+    "committee_member": ("engagement_id", "engagement", "list_committee_members"),
+    "engagement_milestone": ("engagement_id", "engagement", "list_engagement_milestones"),
+    "time_spent": ("engagement_id", "engagement", "list_time_spent_entries"),
+    "stakeholder": ("engagement_id", "engagement", "list_stakeholders"),
+    "guide_question": ("engagement_id", "engagement", "list_guide_questions"),
+    "interview": ("engagement_id", "engagement", "list_interviews"),
+    "reviewed_document": ("engagement_id", "engagement", "list_reviewed_documents"),
+    "finding": ("engagement_id", "engagement", "list_findings"),
+    "finding_source": ("finding_id", "finding", "list_finding_sources"),
+    "swot_item": ("engagement_id", "engagement", "list_swot_items"),
+    "questionnaire": ("engagement_id", "engagement", "list_questionnaires"),
+    "questionnaire_item": ("questionnaire_id", "questionnaire", "list_questionnaire_items"),
+    "questionnaire_invitation": (
+        "questionnaire_id",
+        "questionnaire",
+        "list_questionnaire_invitations",
+    ),
+    "scenario": ("engagement_id", "engagement", "list_scenarios"),
+    "criterion": ("engagement_id", "engagement", "list_criteria"),
+    "scenario_score": ("scenario_id", "scenario", "list_scenario_scores"),
+    "recommendation": ("engagement_id", "engagement", "list_recommendations"),
+    "plan_action": ("engagement_id", "engagement", "list_plan_actions"),
+    "action_update": ("plan_action_id", "plan_action", "list_action_updates"),
+    "committee_meeting": ("engagement_id", "engagement", "list_committee_meetings"),
+    "committee_outcome": ("committee_meeting_id", "committee_meeting", "list_committee_outcomes"),
+    "committee_action_item": (
+        "committee_meeting_id",
+        "committee_meeting",
+        "list_committee_action_items",
+    ),
+}
+_READ_ONLY = {"questionnaire_invitation"}
+_NO_UPDATE = {"engagement_organisation", "action_update"}
+for _key, (_arg, _parent, _list) in _DIAGNOSTIC_RESOURCES.items():
+    OPERATION_OBJECTS[_list] = {_arg: _parent}
+    OPERATION_OBJECTS[f"get_{_key}"] = {f"{_key}_id": _key}
+    if _key in _READ_ONLY:
+        continue
+    OPERATION_OBJECTS[f"create_{_key}"] = {_arg: _parent}
+    OPERATION_OBJECTS[f"delete_{_key}"] = {f"{_key}_id": _key}
+    if _key not in _NO_UPDATE:
+        OPERATION_OBJECTS[f"replace_{_key}"] = {f"{_key}_id": _key}
+        OPERATION_OBJECTS[f"update_{_key}"] = {f"{_key}_id": _key}
+OPERATION_OBJECTS.update(
+    {
+        "list_engagements": {},
+        "create_engagement": {},
+        "get_engagement": {"engagement_id": "engagement"},
+        "replace_engagement": {"engagement_id": "engagement"},
+        "update_engagement": {"engagement_id": "engagement"},
+        "delete_engagement": {"engagement_id": "engagement"},
+        "transition_recommendation": {"recommendation_id": "recommendation"},
+    }
+)
+
+
 def _objects(workspace):
     with scopes_disabled():
         return {
@@ -312,6 +374,7 @@ def _objects(workspace):
             **_impact_objects(workspace),
             **_finance_objects(workspace),
             **partnership_objects(workspace),
+            **_diagnostic_objects(workspace),
         }
 
 
@@ -330,6 +393,7 @@ def _impact_objects(workspace):
 # PostgreSQL, sequences outlive the tests' transactions). Other lists: against every id of A.
 LIST_MODELS = {
     "list_members": "workspaces.Membership",
+    "list_engagements": "diagnostics.Engagement",
     "list_actors": "ecosystem.Actor",
     "list_relations": "ecosystem.Relation",
     "list_themes": "ecosystem.Theme",

@@ -1,4 +1,4 @@
-"""The retro-planning's Gantt geometry (partnerships.gantt): dates → x positions, ordering by
+"""The retro-planning's Gantt geometry (core.gantt): dates → x positions, ordering by
 axis then date, statuses, the empty case and one-day milestones."""
 
 import datetime
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maillage.partnerships import gantt
+from maillage.core import gantt
 
 D = datetime.date
 TODAY = D(2026, 3, 15)

@@ -10,7 +10,7 @@ Authentication, the workspace scope and the error format come with the API (see 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import ecosystem, finance, impact, partnerships, workspaces
+from . import diagnostics, ecosystem, finance, impact, partnerships, workspaces
 from .auth import ApiTokenAuth, workspace_operation
 from .errors import install_exception_handlers
 
@@ -35,6 +35,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", impact.router),
     ("", finance.router),
     ("", partnerships.router),
+    ("", diagnostics.router),
 ]
 
 

@@ -24,6 +24,11 @@ SENSITIVE_FIELDS = {
     "gross_annual_salary",
     "annual_employer_charges",
 }
+# Fields masked for one model only (their name is too common to mask everywhere): interview
+# notes of a diagnostic are personal data that only some members read.
+SENSITIVE_MODEL_FIELDS = {
+    "diagnostics.Interview": {"notes"},
+}
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,6 +114,18 @@ def record(
         user = None
     if instance is not None:
         workspace = workspace if workspace is not None else workspace_of(instance)
+        masked = SENSITIVE_MODEL_FIELDS.get(instance._meta.label, ())
+        if masked and changes:
+            changes = {
+                key: (
+                    [_REDACTED if v not in (None, "") else v for v in value]
+                    if isinstance(value, list)
+                    else _REDACTED
+                )
+                if key in masked
+                else value
+                for key, value in changes.items()
+            }
     return AuditEvent.objects.create(
         action=action,
         user=user,

@@ -10,6 +10,10 @@ class DiagnosticsConfig(AppConfig):
     def ready(self) -> None:
         from maillage.impact.subjects import register_subject_kind
 
+        from .personal_data import register_stakeholders
+
+        register_stakeholders()
+
         register_subject_kind(
             "plan_action",
             _("Action of an implementation plan"),

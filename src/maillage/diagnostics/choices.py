@@ -76,7 +76,7 @@ class MilestoneKind(models.TextChoices):
 
 
 class StakeholderCategory(models.TextChoices):
-    DIRECTION = "direction", _("Direction")
+    DIRECTION = "direction", pgettext_lazy("stakeholder category", "Direction")
     TEAM = "team", _("Team")
     IMPACT_INVESTOR = "impact_investor", _("Partner: impact investor")
     NETWORK_MEMBER = "network_member", _("Partner: network member")

@@ -7,11 +7,11 @@ from datetime import date
 
 from django.utils import timezone
 
+from maillage.core import gantt
 from maillage.impact import rollup
 from maillage.impact.models import Measurement
 from maillage.impact.selectors import format_value
 
-from .. import gantt
 from ..models import AxisResult, ExperimentPlan, MasterPlan, Milestone, WorkAxis
 
 

@@ -1,9 +1,11 @@
-"""The retro-planning's Gantt chart: milestones → rows of bars on a date axis (pure geometry).
+"""A Gantt chart: dated items → rows of bars on a date axis, grouped (pure geometry; used by
+the partnerships retro-planning and the diagnostics implementation plan).
 
-The template (`partnerships/_gantt.html`) draws the SVG from what `build` returns: no inline
-style (the CSP forbids it), colours as presentation attributes, a title and description for
-screen readers, and a data table alongside. Milestones are grouped by work axis (in the axes'
-order, those without an axis last), then ordered by start (or due) date.
+The templates (`partnerships/_gantt.html`, `diagnostics/plan_gantt.html`) draw the SVG from
+what `build` returns: no inline style (the CSP forbids it), colours as presentation
+attributes, a title and description for screen readers, and a data table alongside.
+Milestones are grouped by work axis (in the axes' order, those without an axis last), then
+ordered by start (or due) date.
 
 Geometry: the chart spans from the first day shown (`start`, the earliest start or due date)
 to the last (`end`, the latest due date), both included; a day is `day_width` units wide, so
