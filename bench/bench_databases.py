@@ -2,6 +2,7 @@
 the environment a worker process needs to use it (bench/settings_bench.py); and what the
 benchmarks share: running the worker, timing, the machine and versions for RESULTS.md."""
 
+import argparse
 import json
 import os
 import platform
@@ -56,6 +57,19 @@ class BenchDatabases:
             env=env,
             check=True,
         )
+
+    def run_worker(self, script: str, db: str, args, *options: str) -> dict:
+        """Run `script`'s worker on `db` (prepared first unless `--reuse`) with the common
+        options and the script's own `options`; its figures."""
+        if not args.reuse:
+            self.prepare(db)
+        command = [sys.executable, str(Path(script).resolve()), "--worker", "--runs"]
+        command += [str(args.runs), *options]
+        if args.reuse:
+            command.append("--reuse")
+        if args.profile:
+            command += ["--profile", args.profile]
+        return run_worker_process(command, self.env_for(db))
 
 
 RESULTS = BENCH / "RESULTS.md"
@@ -172,3 +186,83 @@ def versions(dbs) -> str:
         except (OSError, subprocess.CalledProcessError):
             found.append("PostgreSQL ?")
     return " and ".join(found)
+
+
+def page_table(results: list[dict]) -> list[str]:
+    """The Markdown table of the pages' p50 and p95 on each database (RESULTS.md)."""
+    dbs = [r["db"] for r in results]
+    lines = [
+        "| page | " + " | ".join(f"{d} p50 | {d} p95" for d in dbs) + " | runs | size |",
+        "|---|" + "---:|---:|" * len(dbs) + "---:|---:|",
+    ]
+    for index, row in enumerate(results[0]["results"]):
+        if row.get("absent") or row.get("error"):
+            state = "absent" if row.get("absent") else f"error {row['error']}"
+            lines.append(f"| {row['label']} | " + "— | — | " * len(dbs) + f"{state} | |")
+            continue
+        cells = " | ".join(
+            f"{r['results'][index].get('p50_ms', 0):.1f} | "
+            f"{r['results'][index].get('p95_ms', 0):.1f}"
+            for r in results
+        )
+        lines.append(f"| {row['label']} | {cells} | {row['runs']} | {row['detail']} |")
+    return lines
+
+
+def query_table(results: list[dict], what: str) -> list[str]:
+    """The SQL queries per request of each page with 500 and 5,000 `what`, on each database,
+    and whether they are the same (RESULTS.md)."""
+    dbs = [r["db"] for r in results]
+    lines = [
+        f"SQL queries per request (the same with 500 and 5,000 {what}, or the page does "
+        "work in proportion to the data):",
+        "",
+        "| page | " + " | ".join(f"{d} 500 | {d} 5,000" for d in dbs) + " | same |",
+        "|---|" + "---:|---:|" * len(dbs) + "---|",
+    ]
+    for key in results[0]["queries"]:
+        cells = " | ".join(
+            f"{r['queries_small'].get(key, '?')} | {r['queries'].get(key, '?')}" for r in results
+        )
+        same = all(r["queries_small"].get(key) == r["queries"].get(key) for r in results)
+        lines.append(f"| {key} | {cells} | {'yes' if same else '**no**'} |")
+    return lines
+
+
+# --- the command line the per-module benchmarks share ------------------------------------------
+
+
+def add_common_arguments(parser) -> None:
+    """The options every per-module benchmark takes (its own sizes are added by the caller)."""
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
+    parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--profile", help="cProfile 10 requests of one page (by key)")
+    parser.add_argument("--json", help="also write the raw figures to this file")
+    parser.add_argument("--from-json", help="record the figures of an earlier --json run")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+
+
+def run_benchmark(args, *, heading: str, worker, run_worker, section) -> None:
+    """What `main` does once the options are read: be the worker, or run one worker a database
+    and print (and record under `heading`) the `section` made of their figures."""
+    if args.worker:
+        worker(args)
+        return
+    if args.from_json:
+        record_section(heading, section(json.loads(Path(args.from_json).read_text())))
+        return
+    results = []
+    for db in args.db:
+        log(f"== {db}")
+        results.append(run_worker(db, args))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    if args.profile:
+        return
+    text = section(results)
+    print(text)
+    if not args.no_record:
+        record_section(heading, text)
+        log("Recorded in bench/RESULTS.md")

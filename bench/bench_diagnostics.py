@@ -42,17 +42,18 @@ from pathlib import Path
 
 from bench_databases import (
     BenchDatabases,
+    add_common_arguments,
     log,
     machine,
     maintenance,
     measure,
-    record_section,
-    run_worker_process,
+    page_table,
+    query_table,
+    run_benchmark,
     signed_in_client,
     versions,
 )
 
-PY = sys.executable
 SQLITE_FILE = Path("/tmp/maillage_bench_diagnostics/bench.sqlite3")  # noqa: S108 - bench data
 PG_DATABASE = "maillage_bench_diagnostics"
 HEADING = "## Diagnostics — an engagement with 5,000 findings"
@@ -70,15 +71,8 @@ DATABASES = BenchDatabases(SQLITE_FILE, PG_DATABASE, "BENCH_DIAGNOSTICS_DATABASE
 
 
 def run_worker(db: str, args) -> dict:
-    if not args.reuse:
-        DATABASES.prepare(db)
-    command = [PY, str(Path(__file__).resolve()), "--worker", "--runs", str(args.runs)]
-    command += ["--doc-runs", str(args.doc_runs), "--findings", str(args.findings)]
-    if args.reuse:
-        command.append("--reuse")
-    if args.profile:
-        command += ["--profile", args.profile]
-    return run_worker_process(command, DATABASES.env_for(db))
+    own = ["--doc-runs", str(args.doc_runs), "--findings", str(args.findings)]
+    return DATABASES.run_worker(__file__, db, args, *own)
 
 
 # --- the data (the worker process, Django set up) ------------------------------------------------
@@ -553,72 +547,30 @@ def section(results: list[dict]) -> str:
         + "; ".join(f"{r['db']} {r.get('load', '?')}" for r in results)
         + " (the 2 cores were shared with other work when above 1).",
         "",
-        "| page | " + " | ".join(f"{d} p50 | {d} p95" for d in dbs) + " | runs | size |",
-        "|---|" + "---:|---:|" * len(dbs) + "---:|---:|",
     ]
-    for index, row in enumerate(first["results"]):
-        if row.get("absent") or row.get("error"):
-            state = "absent" if row.get("absent") else f"error {row['error']}"
-            lines.append(f"| {row['label']} | " + "— | — | " * len(dbs) + f"{state} | |")
-            continue
-        cells = " | ".join(
-            f"{r['results'][index].get('p50_ms', 0):.1f} | "
-            f"{r['results'][index].get('p95_ms', 0):.1f}"
-            for r in results
-        )
-        lines.append(f"| {row['label']} | {cells} | {row['runs']} | {row['detail']} |")
+    lines += page_table(results)
     lines += [
         "",
         f"Goal: pages p95 <= {GOAL_MS} ms; a deliverable in under {GOAL_DOC_S} s.",
         "",
-        "SQL queries per request (the same with 500 and 5,000 findings, or the page does "
-        "work in proportion to the data):",
-        "",
-        "| page | " + " | ".join(f"{d} 500 | {d} 5,000" for d in dbs) + " | same |",
-        "|---|" + "---:|---:|" * len(dbs) + "---|",
     ]
-    for key in first["queries"]:
-        cells = " | ".join(
-            f"{r['queries_small'].get(key, '?')} | {r['queries'].get(key, '?')}" for r in results
-        )
-        same = all(r["queries_small"].get(key) == r["queries"].get(key) for r in results)
-        lines.append(f"| {key} | {cells} | {'yes' if same else '**no**'} |")
+    lines += query_table(results, "findings")
     lines.append("")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    add_common_arguments(parser)
     parser.add_argument("--findings", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
     parser.add_argument("--doc-runs", type=int, default=10, help="timed deliverable downloads")
-    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
-    parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
-    parser.add_argument("--profile", help="cProfile 10 requests of one page (by key)")
-    parser.add_argument("--json", help="also write the raw figures to this file")
-    parser.add_argument("--from-json", help="record the figures of an earlier --json run")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        worker(args)
-        return
-    if args.from_json:
-        record_section(HEADING, section(json.loads(Path(args.from_json).read_text())))
-        return
-    results = []
-    for db in args.db:
-        log(f"== {db}")
-        results.append(run_worker(db, args))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
-    if args.profile:
-        return
-    text = section(results)
-    print(text)
-    if not args.no_record:
-        record_section(HEADING, text)
-        log("Recorded in bench/RESULTS.md")
+    run_benchmark(
+        parser.parse_args(),
+        heading=HEADING,
+        worker=worker,
+        run_worker=run_worker,
+        section=section,
+    )
 
 
 if __name__ == "__main__":

@@ -253,6 +253,20 @@ def test_plan_page_query_count_is_constant(member_client, engagement):
     assert len(large) == len(small)
 
 
+def test_plan_page_shows_50_actions_a_page_and_keeps_the_filters(member_client, engagement):
+    reco = validated(engagement)
+    PlanActionFactory.create_batch(51, recommendation=reco, status=ActionStatus.TO_DO)
+    PlanActionFactory(recommendation=reco, status=ActionStatus.DONE)
+    first = member_client.get(url("plan", engagement), {"status": "to_do"})
+    assert len(first.context["actions"]) == 50
+    assert first.context["page_obj"].paginator.count == 51
+    assert len(first.context["gantt"].bars) == 51  # the Gantt draws the whole filtered plan
+    assert "status=to_do&amp;page=2" in first.content.decode()
+    second = member_client.get(url("plan", engagement), {"status": "to_do", "page": 2})
+    assert len(second.context["actions"]) == 1
+    assert second.context["totals"] == first.context["totals"]
+
+
 def test_foreign_action_page_is_404(member_client, engagement):
     foreign = PlanActionFactory()
     response = member_client.get(

@@ -230,6 +230,40 @@ def step_validate_a_recommendation(journey: Journey) -> None:
     expect(page.locator("main")).to_contain_text("Validated by the boards")
 
 
+def step_generate_the_diagnostic_report(journey: Journey) -> None:
+    """Download the diagnostic report in French (PDF) and English (Word) and read them: the
+    SWOT and the coded finding are there; the interviewee's name and the notes are not."""
+    from io import BytesIO
+    from pathlib import Path
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    page = journey.page
+    page.goto(journey.engagement_url("deliverables/"))
+    texts = {}
+    for language, kind in (("fr", "PDF"), ("en", "Word")):
+        link = page.locator(
+            f'a[lang="{language}"][href*="kind=diagnostic"]', has_text=re.compile(f"^{kind}$")
+        )
+        with page.expect_download() as info:
+            link.click()
+        data = Path(info.value.path()).read_bytes()
+        if kind == "PDF":
+            pages = PdfReader(BytesIO(data)).pages
+            texts[language] = " ".join(" ".join(p.extract_text().split()) for p in pages)
+        else:
+            texts[language] = "\n".join(p.text for p in Document(BytesIO(data)).paragraphs)
+            for table in Document(BytesIO(data)).tables:
+                texts[language] += "\n".join(c.text for row in table.rows for c in row.cells)
+        assert info.value.suggested_filename.startswith("diagnostic-")
+    assert "SWOT" in texts["fr"] and "SWOT" in texts["en"]
+    assert "Les décisions communes sont lentes" in texts["fr"]
+    for text in texts.values():
+        assert "Awa Diallo" not in text
+        assert "trois mois" not in text  # the interview notes
+
+
 def test_diagnostic_journey(new_page, transactional_db):
     journey = start(new_page)
     step_create_engagement(journey)
@@ -238,6 +272,7 @@ def test_diagnostic_journey(new_page, transactional_db):
     step_see_the_swot(journey)
     step_score_the_scenarios(journey)
     step_validate_a_recommendation(journey)
+    step_generate_the_diagnostic_report(journey)
     assert journey.problems == []
 
 

@@ -8,9 +8,9 @@ their decisions, arbitrations and action items.
 Paths: `/w/{slug}/diagnostics/engagements[/{engagement_id}]`; an engagement's lists and
 creations under `/w/{slug}/diagnostics/engagements/{engagement_id}/<things>`, a child's under
 its parent (`/diagnostics/findings/{finding_id}/sources`, …); each item at
-`/w/{slug}/diagnostics/<things>/{<thing>_id}`. The same `Resource` registry as the partnerships
-API (`schemas_partnerships.Spec` for the schemas, `crud.item_operations` for the item
-operations). Writes go through `maillage.diagnostics.services` (validated, audited,
+`/w/{slug}/diagnostics/<things>/{<thing>_id}`. The `Resource` registry of api/resources.py, as
+the partnerships API (`schemas_partnerships.Spec` for the schemas, `crud.item_operations` for
+the item operations). Writes go through `maillage.diagnostics.services` (validated, audited,
 optimistically locked: 409 when `version` is stale, 422 naming the field when refused).
 Guests read everything but interview notes and stakeholders' e-mail addresses; they write
 nothing. Interview notes need `can_view_sensitive` to be read or written (403 otherwise).
@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -73,6 +72,14 @@ from maillage.workspaces.models import Role
 from .auth import WorkspaceSlug, require_api_role
 from .crud import _PARAMETER, _register, item_operations
 from .pagination import LimitOffset
+from .resources import (
+    one,
+    register_resource,
+    service_delete,
+    service_user,
+    with_related,
+    without_none,
+)
 from .schemas_diagnostics import SPECS, EngagementIn, TransitionIn, in_schemas, out_schema
 
 router = Router(tags=["Diagnostics"])
@@ -83,15 +90,8 @@ BASE = "/w/{slug}/diagnostics"
 # --- lookups ---------------------------------------------------------------------------------
 
 
-def _one(rows, pk: int):
-    found = rows.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _get(model, request, pk: int):
-    return _one(model.objects.filter(workspace=request.workspace), pk)
+    return one(model.objects.filter(workspace=request.workspace), pk)
 
 
 def _engagement_of(obj) -> Engagement:
@@ -125,7 +125,7 @@ def _ref(request, model, name: str, pk, engagement=None):
 @dataclass
 class Resource:
     """One resource's operations: `list_<plural>`/`create_<name>` on the parent's path,
-    `get/replace/update/delete_<name>` on the item's path (as in api/partnerships.py)."""
+    `get/replace/update/delete_<name>` on the item's path (registered by api/resources.py)."""
 
     key: str  # in SPECS; also the operation suffix
     plural: str
@@ -148,13 +148,13 @@ class Resource:
 
 
 PARENTS = {
-    # parent: (model, path argument, path segment, filter from the child)
-    "engagement": (Engagement, "engagement_id", "engagements", "engagement"),
-    "finding": (Finding, "finding_id", "findings", "finding"),
-    "questionnaire": (Questionnaire, "questionnaire_id", "questionnaires", "questionnaire"),
-    "scenario": (Scenario, "scenario_id", "scenarios", "scenario"),
-    "action": (PlanAction, "plan_action_id", "plan-actions", "action"),
-    "meeting": (CommitteeMeeting, "committee_meeting_id", "committee-meetings", "meeting"),
+    # parent (also the child's field naming it): (model, path argument, path segment)
+    "engagement": (Engagement, "engagement_id", "engagements"),
+    "finding": (Finding, "finding_id", "findings"),
+    "questionnaire": (Questionnaire, "questionnaire_id", "questionnaires"),
+    "scenario": (Scenario, "scenario_id", "scenarios"),
+    "action": (PlanAction, "plan_action_id", "plan-actions"),
+    "meeting": (CommitteeMeeting, "committee_meeting_id", "committee-meetings"),
 }
 
 
@@ -171,130 +171,43 @@ def _fields(request, resource: Resource, engagement, data: dict) -> dict:
     return fields
 
 
-def _queryset(resource: Resource, request):
-    rows = resource.model.objects.filter(workspace=request.workspace)
-    if resource.select:
-        rows = rows.select_related(*resource.select)
-    if resource.prefetch:
-        rows = rows.prefetch_related(*resource.prefetch)
-    return rows
+def _rows(request, resource: Resource):
+    return with_related(resource.model.objects.filter(workspace=request.workspace), resource)
 
 
 def _register_resource(resource: Resource) -> None:
-    spec = SPECS[resource.key]
-    out = out_schema(spec)
-    create_in, replace_in, patch_in = in_schemas(spec)
-    parent_model, parent_arg, parent_segment, filter_name = PARENTS[resource.parent]
-    list_path = (
-        f"{BASE}/{parent_segment}/{{{parent_arg}}}/{resource.list_segment or resource.segment}"
-    )
-    item_path = f"{BASE}/{resource.segment}/{{{resource.id_name}}}"
-    parent_param = inspect.Parameter(parent_arg, _PARAMETER, annotation=int)
-
-    def list_run(request, slug, **arguments):
-        parent = _get(parent_model, request, arguments[parent_arg])
-        return (
-            _queryset(resource, request).filter(**{filter_name: parent}).order_by(*resource.order)
-        )
-
-    name = f"list_{resource.plural}"
-    list_run.__name__ = list_run.__qualname__ = name
-    list_run.__doc__ = f"{resource.doc} Paginated with `limit` and `offset`."
-    list_run.__signature__ = inspect.Signature(
-        [
-            inspect.Parameter("request", _PARAMETER),
-            inspect.Parameter("slug", _PARAMETER, annotation=WorkspaceSlug),
-            parent_param,
-        ]
-    )
-    router.get(
-        list_path, response=list[out], operation_id=name, url_name=f"diagnostics_{resource.plural}"
-    )(require_api_role(Role.GUEST)(paginate(LimitOffset)(list_run)))
-
-    def read(request, pk):
-        return _one(_queryset(resource, request), pk)
-
-    def create(request, **arguments):
-        parent = _get(parent_model, request, arguments[parent_arg])
-        data = arguments["payload"].model_dump()
-        fields = _fields(request, resource, _engagement_of(parent), data)
-        obj = resource.create(request, parent, fields)
-        return Status(201, read(request, obj.pk))
-
-    if resource.create is not None:
-        _register(
-            router.post,
-            list_path,
-            create,
-            [parent_param, inspect.Parameter("payload", _PARAMETER, annotation=create_in)],
-            name=f"create_{resource.key}",
-            role=Role.MEMBER,
-            doc=f"Create. 422 naming the field when refused. {resource.doc}",
-            response={201: out},
-            url_name=f"diagnostics_{resource.key}_create",
-        )
-
-    def write(request, pk, data):
-        obj = read(request, pk)
-        version = data.pop("version")
-        fields = _fields(request, resource, _engagement_of(obj), data)
-        resource.update(request, obj, version, fields)
-        return read(request, pk)
-
-    def remove(request, pk, version):
-        obj = read(request, pk)
-        resource.delete(request, obj, version)
-        return Status(204, None)
-
-    item_operations(
+    parent_model, parent_arg, parent_segment = PARENTS[resource.parent]
+    list_segment = resource.list_segment or resource.segment
+    register_resource(
         router,
-        item_path,
-        resource.key,
+        resource,
+        name=resource.key,
+        schemas=(out_schema(SPECS[resource.key]), *in_schemas(SPECS[resource.key])),
+        list_path=f"{BASE}/{parent_segment}/{{{parent_arg}}}/{list_segment}",
+        item_path=f"{BASE}/{resource.segment}/{{{resource.id_name}}}",
+        parent_arg=parent_arg,
         url_prefix="diagnostics_",
-        out=out,
-        read=read,
+        get_parent=lambda request, pk: _get(parent_model, request, pk),
+        rows=lambda request: _rows(request, resource),
+        owner_of=_engagement_of,
+        resolve=_fields,
         get_doc=resource.doc,
-        write=write if resource.update else None,
-        remove=remove if resource.delete else None,
-        replace=(replace_in, "Replace every field. 409 if `version` is not the stored one.")
-        if resource.update
-        else None,
-        patch=(patch_in, "Change the fields sent. 409 if `version` is not the stored one.")
-        if resource.update
-        else None,
-        delete="Delete. With `?version=`, 409 if it changed since.",
     )
 
 
 # --- writes (services) -----------------------------------------------------------------------
 
 
-def _user(request) -> dict:
-    return {"user": request.user, "request": request}
-
-
-def _without_none(fields: dict, *names: str) -> dict:
-    """`position` and the like: None means "let the service choose" (or "keep it")."""
-    for name in names:
-        if fields.get(name) is None:
-            fields.pop(name, None)
-    return fields
-
-
 def _service(function, *optional):
     return lambda request, parent, fields: function(
-        parent, **_user(request), **_without_none(fields, *optional)
+        parent, **service_user(request), **without_none(fields, *optional)
     )
 
 
 def _service_update(function, *optional):
     return lambda request, obj, version, fields: function(
-        obj, expected_version=version, **_user(request), **_without_none(fields, *optional)
+        obj, expected_version=version, **service_user(request), **without_none(fields, *optional)
     )
-
-
-def _service_delete(function):
-    return lambda request, obj, version: function(obj, expected_version=version, **_user(request))
 
 
 # core.services where the module has no dedicated write (listed in docs/api.md)
@@ -302,16 +215,16 @@ def _service_delete(function):
 
 def _core_create(model, parent_field):
     return lambda request, parent, fields: create_child(
-        model, parent_field, parent, **_user(request), **_without_none(fields, "position")
+        model, parent_field, parent, **service_user(request), **without_none(fields, "position")
     )
 
 
 def _core_update(request, obj, version, fields):
-    return tenant_update(obj, expected_version=version, **_user(request), **fields)
+    return tenant_update(obj, expected_version=version, **service_user(request), **fields)
 
 
 def _core_delete(request, obj, version):
-    tenant_delete(obj, expected_version=version, **_user(request))
+    tenant_delete(obj, expected_version=version, **service_user(request))
 
 
 # interviews: notes only with the permission to see sensitive data
@@ -328,10 +241,12 @@ def _interview_create(request, engagement, fields):
     notes = fields.pop("notes", None)
     _notes_allowed(request, notes)
     with transaction.atomic():
-        interview = fieldwork_services.interview_create(engagement, **_user(request), **fields)
+        interview = fieldwork_services.interview_create(
+            engagement, **service_user(request), **fields
+        )
         if notes:
             fieldwork_services.interview_notes_update(
-                interview, expected_version=interview.version, notes=notes, **_user(request)
+                interview, expected_version=interview.version, notes=notes, **service_user(request)
             )
     return interview
 
@@ -341,11 +256,11 @@ def _interview_update(request, interview, version, fields):
     _notes_allowed(request, notes)
     with transaction.atomic():
         fieldwork_services.interview_update(
-            interview, expected_version=version, **_user(request), **fields
+            interview, expected_version=version, **service_user(request), **fields
         )
         if notes is not None:
             fieldwork_services.interview_notes_update(
-                interview, expected_version=interview.version, notes=notes, **_user(request)
+                interview, expected_version=interview.version, notes=notes, **service_user(request)
             )
     return interview
 
@@ -365,8 +280,8 @@ def _swot_create(request, engagement, fields):
             SwotItem,
             "engagement",
             engagement,
-            **_user(request),
-            **_without_none(fields, "position"),
+            **service_user(request),
+            **without_none(fields, "position"),
         )
         _swot_findings(item, findings)
         swot_services.rerank(engagement)
@@ -377,18 +292,21 @@ def _swot_update(request, item, version, fields):
     findings = fields.pop("findings", None)
     with transaction.atomic():
         swot_services.item_update(
-            item, expected_version=version, **_user(request), **_without_none(fields, "position")
+            item,
+            expected_version=version,
+            **service_user(request),
+            **without_none(fields, "position"),
         )
         _swot_findings(item, findings)
     return item
 
 
 def _organisation_create(request, engagement, fields):
-    return engagement_services.organisation_add(engagement, **_user(request), **fields)
+    return engagement_services.organisation_add(engagement, **service_user(request), **fields)
 
 
 def _score_create(request, scenario, fields):
-    return create_child(ScenarioScore, "scenario", scenario, **_user(request), **fields)
+    return create_child(ScenarioScore, "scenario", scenario, **service_user(request), **fields)
 
 
 def _check_criterion(obj, fields):
@@ -408,7 +326,7 @@ RESOURCES = [
         "dimensions",
         create=_service(engagement_services.dimension_create, "position"),
         update=_service_update(engagement_services.dimension_update, "position"),
-        delete=_service_delete(engagement_services.dimension_delete),
+        delete=service_delete(engagement_services.dimension_delete),
         order=("position", "id"),
         doc="The dimensions the diagnostic looks at, with their priority rank.",
     ),
@@ -419,7 +337,7 @@ RESOURCES = [
         "organisations",
         refs={"actor": (Actor, False)},
         create=_organisation_create,
-        delete=_service_delete(engagement_services.organisation_remove),
+        delete=service_delete(engagement_services.organisation_remove),
         select=("actor",),
         doc="The registry's organisations involved in the engagement.",
     ),
@@ -431,7 +349,7 @@ RESOURCES = [
         refs={"organisation": (Actor, False)},
         create=_service(engagement_services.committee_member_create),
         update=_service_update(engagement_services.committee_member_update),
-        delete=_service_delete(engagement_services.committee_member_delete),
+        delete=service_delete(engagement_services.committee_member_delete),
         order=("name", "id"),
         doc="The steering committee's members.",
     ),
@@ -442,7 +360,7 @@ RESOURCES = [
         "milestones",
         create=_service(engagement_services.milestone_create),
         update=_service_update(engagement_services.milestone_update),
-        delete=_service_delete(engagement_services.milestone_delete),
+        delete=service_delete(engagement_services.milestone_delete),
         order=("due_on", "id"),
         doc="The engagement's milestones.",
     ),
@@ -453,7 +371,7 @@ RESOURCES = [
         "time-spent",
         create=_service(engagement_services.time_spent_create),
         update=_service_update(engagement_services.time_spent_update),
-        delete=_service_delete(engagement_services.time_spent_delete),
+        delete=service_delete(engagement_services.time_spent_delete),
         order=("-spent_on", "id"),
         doc="Days (and their cost) spent on the engagement.",
     ),
@@ -465,7 +383,7 @@ RESOURCES = [
         refs={"organisation": (Actor, False)},
         create=_service(fieldwork_services.stakeholder_create),
         update=_service_update(fieldwork_services.stakeholder_update),
-        delete=_service_delete(fieldwork_services.stakeholder_delete),
+        delete=service_delete(fieldwork_services.stakeholder_delete),
         order=("name", "id"),
         doc="The people the engagement hears (`email` reads null for guests).",
     ),
@@ -477,7 +395,7 @@ RESOURCES = [
         refs={"dimension": DIMENSION},
         create=_service(fieldwork_services.question_create, "position"),
         update=_service_update(fieldwork_services.question_update, "position"),
-        delete=_service_delete(fieldwork_services.question_delete),
+        delete=service_delete(fieldwork_services.question_delete),
         order=("dimension__position", "position", "id"),
         doc="The interview guide: questions by dimension, in French and English.",
     ),
@@ -489,7 +407,7 @@ RESOURCES = [
         refs={"stakeholders": (Stakeholder, SCOPED)},
         create=_interview_create,
         update=_interview_update,
-        delete=_service_delete(fieldwork_services.interview_delete),
+        delete=service_delete(fieldwork_services.interview_delete),
         prefetch=("stakeholders",),
         order=("planned_on", "id"),
         doc="Interviews. `notes` read null without the permission to see sensitive data "
@@ -502,7 +420,7 @@ RESOURCES = [
         "documents",
         create=_service(fieldwork_services.document_create),
         update=_service_update(fieldwork_services.document_update),
-        delete=_service_delete(fieldwork_services.document_delete),
+        delete=service_delete(fieldwork_services.document_delete),
         order=("title", "id"),
         doc="The document-review log.",
     ),
@@ -514,7 +432,7 @@ RESOURCES = [
         refs={"dimension": DIMENSION},
         create=_service(finding_services.finding_create),
         update=_service_update(finding_services.finding_update),
-        delete=_service_delete(finding_services.finding_delete),
+        delete=service_delete(finding_services.finding_delete),
         doc="Findings coded by dimension and SWOT quadrant (severity 1–5).",
     ),
     Resource(
@@ -527,7 +445,7 @@ RESOURCES = [
         refs={"interview": (Interview, SCOPED), "document": (ReviewedDocument, SCOPED)},
         create=_service(finding_services.source_create),
         update=_service_update(finding_services.source_update),
-        delete=_service_delete(finding_services.source_delete),
+        delete=service_delete(finding_services.source_delete),
         doc="A finding's sources: an interview or a document, with a quote.",
     ),
     Resource(
@@ -538,7 +456,7 @@ RESOURCES = [
         refs={"findings": (Finding, SCOPED)},
         create=_swot_create,
         update=_swot_update,
-        delete=_service_delete(swot_services.item_delete),
+        delete=service_delete(swot_services.item_delete),
         prefetch=("findings",),
         order=("quadrant", "position", "id"),
         doc="The SWOT's items with the findings they rest on.",
@@ -550,7 +468,7 @@ RESOURCES = [
         "questionnaires",
         create=_service(questionnaire_services.questionnaire_create),
         update=_service_update(questionnaire_services.questionnaire_update),
-        delete=_service_delete(questionnaire_services.questionnaire_delete),
+        delete=service_delete(questionnaire_services.questionnaire_delete),
         doc="Likert questionnaires.",
     ),
     Resource(
@@ -563,7 +481,7 @@ RESOURCES = [
         refs={"dimension": (Dimension, False)},
         create=_service(questionnaire_services.item_create, "position"),
         update=_service_update(questionnaire_services.item_update, "position"),
-        delete=_service_delete(questionnaire_services.item_delete),
+        delete=service_delete(questionnaire_services.item_delete),
         order=("position", "id"),
         doc="A questionnaire's statements, rated 1–5.",
     ),
@@ -583,7 +501,7 @@ RESOURCES = [
         "scenarios",
         create=_service(scenario_services.scenario_create, "position"),
         update=_service_update(scenario_services.scenario_update, "position"),
-        delete=_service_delete(scenario_services.scenario_delete),
+        delete=service_delete(scenario_services.scenario_delete),
         order=("position", "id"),
         doc="Target scenarios.",
     ),
@@ -594,7 +512,7 @@ RESOURCES = [
         "criteria",
         create=_service(scenario_services.criterion_create, "position"),
         update=_service_update(scenario_services.criterion_update, "position"),
-        delete=_service_delete(scenario_services.criterion_delete),
+        delete=service_delete(scenario_services.criterion_delete),
         order=("position", "id"),
         doc="Weighted criteria (weights in %, normalised when scoring).",
     ),
@@ -627,7 +545,7 @@ RESOURCES = [
         },
         create=_service(recommendation_services.recommendation_create),
         update=_service_update(recommendation_services.recommendation_update),
-        delete=_service_delete(recommendation_services.recommendation_delete),
+        delete=service_delete(recommendation_services.recommendation_delete),
         prefetch=("findings",),
         order=("priority", "id"),
         doc="Recommendations by dimension. `status` and the validations are read-only: post a "
@@ -641,7 +559,7 @@ RESOURCES = [
         refs={"recommendation": (Recommendation, SCOPED), "indicators": (Indicator, False)},
         create=_service(plan_services.action_create),
         update=_service_update(plan_services.action_update),
-        delete=_service_delete(plan_services.action_delete),
+        delete=service_delete(plan_services.action_delete),
         prefetch=("indicators",),
         order=("priority", "due_on", "id"),
         doc="The implementation plan's actions.",
@@ -654,7 +572,7 @@ RESOURCES = [
         parent="action",
         list_segment="updates",
         create=_service(plan_services.update_create),
-        delete=_service_delete(plan_services.update_delete),
+        delete=service_delete(plan_services.update_delete),
         order=("-on", "-id"),
         doc="A plan action's progress updates (the action's progress follows the latest).",
     ),
@@ -665,7 +583,7 @@ RESOURCES = [
         "committee-meetings",
         create=_service(committee_services.meeting_create),
         update=_service_update(committee_services.meeting_update),
-        delete=_service_delete(committee_services.meeting_delete),
+        delete=service_delete(committee_services.meeting_delete),
         order=("held_on", "id"),
         doc="Steering committee meetings.",
     ),
@@ -678,7 +596,7 @@ RESOURCES = [
         list_segment="outcomes",
         create=_service(committee_services.outcome_create),
         update=_service_update(committee_services.outcome_update),
-        delete=_service_delete(committee_services.outcome_delete),
+        delete=service_delete(committee_services.outcome_delete),
         doc="A meeting's decisions and arbitrations.",
     ),
     Resource(
@@ -690,7 +608,7 @@ RESOURCES = [
         list_segment="action-items",
         create=_service(committee_services.action_item_create),
         update=_service_update(committee_services.action_item_update),
-        delete=_service_delete(committee_services.action_item_delete),
+        delete=service_delete(committee_services.action_item_delete),
         order=("due_on", "id"),
         doc="A meeting's action items.",
     ),
@@ -709,7 +627,7 @@ def _engagements(request):
 
 
 def _engagement(request, pk):
-    return _one(_engagements(request), pk)
+    return one(_engagements(request), pk)
 
 
 @router.get(
@@ -743,7 +661,7 @@ def create_engagement(request, slug: WorkspaceSlug, payload: EngagementIn):
         )
     data.pop("target_scenario", None)
     engagement = engagement_services.engagement_create(
-        workspace=request.workspace, language=language, **_user(request), **data
+        workspace=request.workspace, language=language, **service_user(request), **data
     )
     return Status(201, _engagement(request, engagement.pk))
 
@@ -756,14 +674,14 @@ def _engagement_write(request, pk, data):
             request, Scenario, "target_scenario", data["target_scenario"], engagement
         )
     engagement_services.engagement_update(
-        engagement, expected_version=version, **_user(request), **data
+        engagement, expected_version=version, **service_user(request), **data
     )
     return _engagement(request, pk)
 
 
 def _engagement_remove(request, pk, version):
     engagement_services.engagement_delete(
-        _engagement(request, pk), expected_version=version, **_user(request)
+        _engagement(request, pk), expected_version=version, **service_user(request)
     )
     return Status(204, None)
 
@@ -794,7 +712,7 @@ RecommendationOut = out_schema(SPECS["recommendation"])
 
 
 def _transition(request, pk, payload):
-    recommendation = _one(
+    recommendation = one(
         Recommendation.objects.filter(workspace=request.workspace).prefetch_related("findings"),
         pk,
     )
@@ -805,9 +723,9 @@ def _transition(request, pk, payload):
         by=payload.by,
         on=payload.on,
         reason=payload.reason,
-        **_user(request),
+        **service_user(request),
     )
-    return _one(
+    return one(
         Recommendation.objects.filter(workspace=request.workspace).prefetch_related("findings"),
         pk,
     )

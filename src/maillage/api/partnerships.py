@@ -67,6 +67,14 @@ from maillage.workspaces.models import Membership, Role
 from .auth import WorkspaceSlug, require_api_role
 from .crud import _PARAMETER, _register, item_operations
 from .pagination import LimitOffset
+from .resources import (
+    one,
+    register_resource,
+    service_delete,
+    service_user,
+    with_related,
+    without_none,
+)
 from .schemas_partnerships import (
     SPECS,
     ChecklistReviewIn,
@@ -100,16 +108,8 @@ def _visible(model, request):
     return rows
 
 
-def _one(rows, pk: int):
-    """The row of id `pk` among `rows`, or 404."""
-    found = rows.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _get(model, request, pk: int):
-    return _one(_visible(model, request), pk)
+    return one(_visible(model, request), pk)
 
 
 def _partnership(request, pk: int) -> Partnership:
@@ -200,128 +200,28 @@ def _fields(request, resource: Resource, partnership, data: dict) -> dict:
     return fields
 
 
-def _queryset(resource: Resource, request):
-    rows = _visible(resource.model, request)
-    if resource.select:
-        rows = rows.select_related(*resource.select)
-    if resource.prefetch:
-        rows = rows.prefetch_related(*resource.prefetch)
-    return rows
-
-
 def _register_resource(resource: Resource) -> None:
-    spec = SPECS[resource.key]
-    out = out_schema(spec)
-    create_in, replace_in, patch_in = in_schemas(spec)
-    write_role = Role.GUEST if resource.guest_side else Role.MEMBER
     _model, parent_arg, parent_segment = PARENTS[resource.parent]
-    if resource.parent == "partnership":
-        list_path = f"{BASE}/{{partnership_id}}/{resource.segment}"
-    else:
-        list_path = f"{BASE}/{parent_segment}/{{{parent_arg}}}/{resource.segment}"
-    item_path = f"{BASE}/{resource.segment}/{{{resource.id_name}}}"
-    parent_param = inspect.Parameter(parent_arg, _PARAMETER, annotation=int)
-    filter_name = resource.parent
-
-    def list_view(request, **arguments):
-        parent = _parent(request, resource, arguments[parent_arg])
-        rows = _queryset(resource, request).filter(**{filter_name: parent})
-        return rows.order_by(*resource.order)
-
-    def list_run(request, slug, **arguments):
-        return list_view(request, **arguments)
-
-    name = f"list_{resource.plural}"
-    list_run.__name__ = list_run.__qualname__ = name
-    list_run.__doc__ = f"{resource.doc} Paginated with `limit` and `offset`."
-    list_run.__signature__ = inspect.Signature(
-        [
-            inspect.Parameter("request", _PARAMETER),
-            inspect.Parameter("slug", _PARAMETER, annotation=WorkspaceSlug),
-            parent_param,
-        ]
-    )
-    paginated = paginate(LimitOffset)(list_run)
-    router.get(
-        list_path,
-        response=list[out],
-        operation_id=name,
-        url_name=f"partnerships_{resource.plural}",
-    )(require_api_role(Role.GUEST)(paginated))
-
-    def read(request, pk):
-        return _get_item(resource, request, pk)
-
-    def create(request, **arguments):
-        parent = _parent(request, resource, arguments[parent_arg])
-        partnership = _partnership_of(parent)
-        data = arguments["payload"].model_dump()
-        fields = _fields(request, resource, partnership, data)
-        if resource.guest_side:
-            _check_side(request, partnership, fields.get("member"))
-        obj = resource.create(request, parent, fields)
-        return Status(201, read(request, obj.pk))
-
-    if resource.create is not None:
-        _register(
-            router.post,
-            list_path,
-            create,
-            [parent_param, inspect.Parameter("payload", _PARAMETER, annotation=create_in)],
-            name=f"create_{resource.name}",
-            role=write_role,
-            doc=f"Create. 422 naming the field when refused. {resource.doc}",
-            response={201: out},
-            url_name=f"partnerships_{resource.name}_create",
-        )
-
-    def write(request, pk, data):
-        obj = _get_item(resource, request, pk)
-        partnership = _partnership_of(obj)
-        version = data.pop("version")
-        fields = _fields(request, resource, partnership, data)
-        if resource.guest_side:
-            _check_side(request, partnership, obj.member)
-            _check_side(request, partnership, fields.get("member"))
-        resource.update(request, obj, version, fields)
-        return read(request, pk)
-
-    def remove(request, pk, version):
-        obj = _get_item(resource, request, pk)
-        if resource.guest_side:
-            _check_side(request, obj.partnership, obj.member)
-        resource.delete(request, obj, version)
-        return Status(204, None)
-
-    item_operations(
+    parent_path = "" if resource.parent == "partnership" else f"/{parent_segment}"
+    register_resource(
         router,
-        item_path,
-        resource.name,
+        resource,
+        name=resource.name,
+        schemas=(out_schema(SPECS[resource.key]), *in_schemas(SPECS[resource.key])),
+        list_path=f"{BASE}{parent_path}/{{{parent_arg}}}/{resource.segment}",
+        item_path=f"{BASE}/{resource.segment}/{{{resource.id_name}}}",
+        parent_arg=parent_arg,
         url_prefix="partnerships_",
-        out=out,
-        read=read,
-        write=write if resource.update else None,
-        remove=remove if resource.delete else None,
-        replace=(replace_in, "Replace every field. 409 if `version` is not the stored one.")
-        if resource.update
-        else None,
-        patch=(patch_in, "Change the fields sent. 409 if `version` is not the stored one.")
-        if resource.update
-        else None,
-        delete="Delete. With `?version=`, 409 if it changed since.",
-        write_role=write_role,
+        get_parent=lambda request, pk: _parent(request, resource, pk),
+        rows=lambda request: with_related(_visible(resource.model, request), resource),
+        owner_of=_partnership_of,
+        resolve=_fields,
+        check_side=_check_side if resource.guest_side else None,
+        write_role=Role.GUEST if resource.guest_side else Role.MEMBER,
     )
-
-
-def _get_item(resource: Resource, request, pk):
-    return _one(_queryset(resource, request), pk)
 
 
 # --- writes (services) -----------------------------------------------------------------------
-
-
-def _user(request) -> dict:
-    return {"user": request.user, "request": request}
 
 
 def _stale(obj, version) -> None:
@@ -329,14 +229,6 @@ def _stale(obj, version) -> None:
         return
     if version is not None:
         raise StaleObjectError()
-
-
-def _without_none(fields: dict, *names: str) -> dict:
-    """`position` and the like: None means "let the service choose"."""
-    for name in names:
-        if fields.get(name) is None:
-            fields.pop(name, None)
-    return fields
 
 
 def _coordinator(request, pk):
@@ -363,19 +255,19 @@ def _partnership_fields(request, fields):
 
 def _guest_update(request, share, version, fields):
     return partnership_services.guest_share_update(
-        share, expected_version=version, **_user(request), **fields
+        share, expected_version=version, **service_user(request), **fields
     )
 
 
 def _guest_delete(request, share, version):
     _stale(share, version)
-    partnership_services.guest_unshare(share, **_user(request))
+    partnership_services.guest_unshare(share, **service_user(request))
 
 
 def _entry_create(request, partnership, fields):
     member = fields.pop("member")
     return canvas_services.entry_create(
-        member, **_user(request), **_without_none(fields, "position")
+        member, **service_user(request), **without_none(fields, "position")
     )
 
 
@@ -384,7 +276,7 @@ def _entry_update(request, entry, version, fields):
         raise ValidationError({"member": _("An entry stays with its member.")})
     fields.pop("member", None)
     return canvas_services.entry_update(
-        entry, expected_version=version, **_user(request), **_without_none(fields, "position")
+        entry, expected_version=version, **service_user(request), **without_none(fields, "position")
     )
 
 
@@ -408,7 +300,7 @@ def _result_update(request, result, version, fields):
         expected_version=version,
         target_value=target_value,
         target_text=target_text,
-        **_user(request),
+        **service_user(request),
         **fields,
     )
 
@@ -418,13 +310,13 @@ def _decision_update(request, decision, version, fields):
         decision,
         expected_version=version,
         text=fields.get("text", decision.text),
-        **_user(request),
+        **service_user(request),
     )
 
 
 def _service(function):
     """(request, parent, fields) → function(parent, user=…, request=…, **fields)."""
-    return lambda request, parent, fields: function(parent, **_user(request), **fields)
+    return lambda request, parent, fields: function(parent, **service_user(request), **fields)
 
 
 def _service_update(function, check=None):
@@ -434,13 +326,9 @@ def _service_update(function, check=None):
     def update(request, obj, version, fields):
         if check is not None:
             check(obj, fields)
-        return function(obj, expected_version=version, **_user(request), **fields)
+        return function(obj, expected_version=version, **service_user(request), **fields)
 
     return update
-
-
-def _service_delete(function):
-    return lambda request, obj, version: function(obj, expected_version=version, **_user(request))
 
 
 MEMBER = (PartnershipMember, True)
@@ -455,7 +343,7 @@ RESOURCES = [
         refs={"actor": (Actor, False)},
         create=_service(partnership_services.member_add),
         update=_service_update(partnership_services.member_update),
-        delete=_service_delete(partnership_services.member_remove),
+        delete=service_delete(partnership_services.member_remove),
         order=("role", "id"),
         doc="The organisations taking part, with their role and side.",
     ),
@@ -481,7 +369,7 @@ RESOURCES = [
         refs={"member": MEMBER},
         create=_entry_create,
         update=_entry_update,
-        delete=_service_delete(canvas_services.entry_delete),
+        delete=service_delete(canvas_services.entry_delete),
         guest_side=True,
         order=("member", "section", "position", "id"),
         doc="Each member's objectives canvas. A guest writes its own member's entries only.",
@@ -495,7 +383,7 @@ RESOURCES = [
         refs={"member": MEMBER},
         create=_service(evaluation_services.fit_create),
         update=_service_update(evaluation_services.fit_update, check=_same_row),
-        delete=_service_delete(evaluation_services.fit_delete),
+        delete=service_delete(evaluation_services.fit_delete),
         guest_side=True,
         order=("member", "dimension", "id"),
         doc="The upfront fit check: what each member expects on each dimension. A guest writes "
@@ -508,12 +396,15 @@ RESOURCES = [
         WorkAxis,
         "axes",
         create=lambda request, p, fields: plan_services.axis_create(
-            p, **_user(request), **_without_none(fields, "position")
+            p, **service_user(request), **without_none(fields, "position")
         ),
         update=lambda request, obj, version, fields: plan_services.axis_update(
-            obj, expected_version=version, **_user(request), **_without_none(fields, "position")
+            obj,
+            expected_version=version,
+            **service_user(request),
+            **without_none(fields, "position"),
         ),
-        delete=_service_delete(plan_services.axis_delete),
+        delete=service_delete(plan_services.axis_delete),
         order=("position", "id"),
         doc="The MasterPlan's work axes.",
     ),
@@ -527,7 +418,7 @@ RESOURCES = [
         refs={"indicator": (Indicator, False)},
         create=_service(plan_services.result_create),
         update=_result_update,
-        delete=_service_delete(plan_services.result_delete),
+        delete=service_delete(plan_services.result_delete),
         order=("horizon", "id"),
         doc="An axis's results at 3 or 6 months: an indicator followed for the partnership, "
         "with its target for the period counted from the MasterPlan's start.",
@@ -541,7 +432,7 @@ RESOURCES = [
         refs={"axis": (WorkAxis, True)},
         create=_service(plan_services.milestone_create),
         update=_service_update(plan_services.milestone_update),
-        delete=_service_delete(plan_services.child_delete),
+        delete=service_delete(plan_services.child_delete),
         order=("due_date", "id"),
         doc="The retro-planning's milestones.",
     ),
@@ -553,7 +444,7 @@ RESOURCES = [
         "rituals",
         create=_service(plan_services.ritual_create),
         update=_service_update(plan_services.ritual_update),
-        delete=_service_delete(plan_services.child_delete),
+        delete=service_delete(plan_services.child_delete),
         order=("name", "id"),
         doc="The governance's recurring meetings.",
     ),
@@ -566,7 +457,7 @@ RESOURCES = [
         refs={"member": MEMBER},
         create=_service(plan_services.governance_create),
         update=_service_update(plan_services.governance_update),
-        delete=_service_delete(plan_services.child_delete),
+        delete=service_delete(plan_services.child_delete),
         doc="Who holds which responsibility in the partnership.",
     ),
     Resource(
@@ -578,7 +469,7 @@ RESOURCES = [
         refs={"ritual": (Ritual, True)},
         create=_service(meeting_services.meeting_create),
         update=_service_update(meeting_services.meeting_update),
-        delete=_service_delete(meeting_services.meeting_delete),
+        delete=service_delete(meeting_services.meeting_delete),
         order=("-held_on", "-id"),
         doc="The meetings log, most recent first.",
     ),
@@ -591,7 +482,7 @@ RESOURCES = [
         parent="meeting",
         create=_service(meeting_services.decision_create),
         update=_decision_update,
-        delete=_service_delete(meeting_services.decision_delete),
+        delete=service_delete(meeting_services.decision_delete),
         doc="The decisions taken in a meeting (gate decisions are apart).",
     ),
     Resource(
@@ -603,7 +494,7 @@ RESOURCES = [
         refs={"meeting": (Meeting, True), "owner_member": MEMBER},
         create=_service(meeting_services.action_create),
         update=_service_update(meeting_services.action_update),
-        delete=_service_delete(meeting_services.action_delete),
+        delete=service_delete(meeting_services.action_delete),
         order=("due_on", "id"),
         doc="The action items that come out of the meetings.",
     ),
@@ -615,7 +506,7 @@ RESOURCES = [
         "risks",
         create=_service(risk_services.risk_create),
         update=_service_update(risk_services.risk_update),
-        delete=_service_delete(risk_services.risk_delete),
+        delete=service_delete(risk_services.risk_delete),
         order=("status", "id"),
         doc="The risk register (likelihood × impact, 1–5 each).",
     ),
@@ -627,7 +518,7 @@ RESOURCES = [
         "evaluations",
         create=_service(evaluation_services.evaluation_create),
         update=_service_update(evaluation_services.evaluation_update),
-        delete=_service_delete(evaluation_services.evaluation_delete),
+        delete=service_delete(evaluation_services.evaluation_delete),
         order=("evaluated_on", "id"),
         doc="Evaluation rounds on the three dimensions.",
     ),
@@ -641,7 +532,7 @@ RESOURCES = [
         refs={"member": MEMBER, "indicators": (Indicator, False)},
         create=_service(evaluation_services.score_create),
         update=_service_update(evaluation_services.score_update, check=_same_row),
-        delete=_service_delete(evaluation_services.score_delete),
+        delete=service_delete(evaluation_services.score_delete),
         guest_side=True,
         prefetch=("indicators",),
         order=("dimension", "member", "id"),
@@ -688,7 +579,7 @@ def _reviews(request):
 
 
 def _review(request, pk):
-    return _one(_reviews(request), pk)
+    return one(_reviews(request), pk)
 
 
 @router.get(
@@ -722,7 +613,7 @@ def create_checklist_review(
     data = payload.model_dump()
     review = checklist_services.review_create(
         partnership,
-        **_user(request),
+        **service_user(request),
         reviewed_on=data["reviewed_on"],
         notes=data["notes"],
         answers=_answers(data["answers"]),
@@ -740,7 +631,7 @@ def _review_write(request, pk, data):
     checklist_services.review_update(
         review,
         expected_version=data["version"],
-        **_user(request),
+        **service_user(request),
         reviewed_on=data.get("reviewed_on") or review.reviewed_on,
         notes=data["notes"] if data.get("notes") is not None else review.notes,
         answers=current,
@@ -750,7 +641,7 @@ def _review_write(request, pk, data):
 
 def _review_remove(request, pk, version):
     review = _review(request, pk)
-    checklist_services.review_delete(review, expected_version=version, **_user(request))
+    checklist_services.review_delete(review, expected_version=version, **service_user(request))
     return Status(204, None)
 
 
@@ -813,7 +704,7 @@ def create_gate_decision(
         criteria.append(criterion)
     decision = record_gate_decision(
         partnership,
-        **_user(request),
+        **service_user(request),
         expected_version=data["version"],
         decided_on=data["decided_on"],
         outcome=data["outcome"],
@@ -834,7 +725,7 @@ def create_gate_decision(
 @require_api_role(Role.GUEST)
 def get_gate_decision(request, slug: WorkspaceSlug, decision_id: int):
     """A recorded decision. Decisions are history: they are not changed nor deleted."""
-    return _one(_decisions(request), decision_id)
+    return one(_decisions(request), decision_id)
 
 
 # --- experiment plan and MasterPlan: one per partnership ---------------------------------------
@@ -861,7 +752,7 @@ def _single(model, key: str, name: str, save: Callable, doc: str) -> None:
         existing = model.objects.filter(partnership=partnership).first()
         if existing is None and version not in (None, 0):
             raise StaleObjectError()
-        save(partnership, expected_version=version, **_user(request), **data)
+        save(partnership, expected_version=version, **service_user(request), **data)
         return model.objects.get(partnership=partnership)
 
     _register(
@@ -935,7 +826,7 @@ def create_partnership(request, slug: WorkspaceSlug, payload: PartnershipIn):
     """Create a partnership, at 01 Meet and active."""
     fields = _partnership_fields(request, payload.model_dump())
     partnership = partnership_services.partnership_create(
-        workspace=request.workspace, **_user(request), **fields
+        workspace=request.workspace, **service_user(request), **fields
     )
     return Status(201, partnership)
 
@@ -945,14 +836,16 @@ def _partnership_write(request, pk, data):
     version = data.pop("version")
     fields = _partnership_fields(request, data)
     partnership_services.partnership_update(
-        partnership, expected_version=version, **_user(request), **fields
+        partnership, expected_version=version, **service_user(request), **fields
     )
     return _partnership(request, pk)
 
 
 def _partnership_remove(request, pk, version):
     partnership = _partnership(request, pk)
-    partnership_services.partnership_delete(partnership, expected_version=version, **_user(request))
+    partnership_services.partnership_delete(
+        partnership, expected_version=version, **service_user(request)
+    )
     return Status(204, None)
 
 

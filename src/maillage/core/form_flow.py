@@ -104,3 +104,31 @@ def delete_record(request, delete, instance, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def edit_or_delete(
+    request,
+    form,
+    instance,
+    *,
+    update,
+    delete,
+    saved: str,
+    deleted: str,
+    version_field="version",
+    refused_status=200,
+) -> tuple[str, str, int]:
+    """An edit page's POST, its delete button included: `(done, conflict, status)`.
+
+    `done` is "saved" or "deleted" (and the message flashed) when the caller redirects; else the
+    page is shown again, with `conflict` when the delete was refused: the record changed
+    meanwhile (status 409) or the service said no (`refused_status`); or with the form's errors
+    (`status` from `update_from_form`)."""
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            conflict = try_delete(request, delete, instance, deleted, version_field)
+        except ValidationError as error:
+            return "", error_text(error), refused_status
+        return ("", conflict, 409) if conflict else ("deleted", "", 200)
+    done, status = update_from_form(request, form, update, instance, saved)
+    return ("saved" if done else "", "", status)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 
 from maillage.core import docx as word
-from maillage.partnerships.sheet.docx import _section as write_section
+from maillage.partnerships.sheet.docx import write_section
 
 from .model import Document, in_language
 

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
 from maillage.core.exports import Column, csv_response, xlsx_response
-from maillage.core.form_flow import create_from_form, error_text
+from maillage.core.form_flow import create_from_form, edit_or_delete, error_text
 from maillage.core.forms import add_service_error
-from maillage.partnerships.views.edit_flow import edit_or_delete
 from maillage.workspaces.access import require_member
 from maillage.workspaces.models import Role
 
@@ -215,7 +215,11 @@ def questionnaire_defaults(request, workspace_slug, pk, questionnaire_pk):
     _engagement, questionnaire = _questionnaire(request, pk, questionnaire_pk)
     added = q_services.add_default_items(questionnaire, user=request.user, request=request)
     if added:
-        messages.success(request, _("%(n)s default statements added.") % {"n": added})
+        messages.success(
+            request,
+            ngettext("%(n)s default statement added.", "%(n)s default statements added.", added)
+            % {"n": added},
+        )
     else:
         messages.info(request, _("Every dimension already has a statement."))
     return redirect(_questionnaire_url(request, questionnaire) + "#statements")
@@ -236,7 +240,11 @@ def questionnaire_invite(request, workspace_slug, pk, questionnaire_pk):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("%(n)s personal links created.") % {"n": added})
+            messages.success(
+                request,
+                ngettext("%(n)s personal link created.", "%(n)s personal links created.", added)
+                % {"n": added},
+            )
             return redirect(_questionnaire_url(request, questionnaire) + "#links")
     return render(
         request,
@@ -339,7 +347,11 @@ def swot_build(request, workspace_slug, pk):
     created = swot_services.build(engagement, user=request.user, request=request)
     messages.success(
         request,
-        _("SWOT built: %(n)s new items; findings not yet in an item were placed, the rest kept.")
+        ngettext(
+            "SWOT built: %(n)s new item; findings not yet in an item were placed, the rest kept.",
+            "SWOT built: %(n)s new items; findings not yet in an item were placed, the rest kept.",
+            created,
+        )
         % {"n": created},
     )
     return redirect(_swot_url(request, engagement))

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from maillage.core.exceptions import StaleObjectError
 from maillage.core.form_flow import (
     create_from_form,
+    delete_from_form,
     delete_record,
+    edit_or_delete,
     error_text,
     posted_version,
-    try_delete,
     update_from_form,
 )
 from maillage.workspaces.access import require_member
@@ -65,23 +66,6 @@ def _language(request) -> str:
 def _engagement_url(request, engagement, anchor: str = "") -> str:
     url = reverse("diagnostics:engagement", args=[request.workspace.slug, engagement.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _edit_or_delete(request, form, instance, *, update, delete, saved, deleted):
-    """An edit page's POST with its delete button: `(done, conflict, status)`.
-
-    `done` is "saved" or "deleted" (message flashed); a delete refused by the service (a rule,
-    or a stale version) comes back as `conflict` with 409 for a stale version, 400 otherwise."""
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            conflict = try_delete(
-                request, delete, instance, deleted, version_field=form.add_prefix("version")
-            )
-        except ValidationError as error:
-            return "", error_text(error), 400
-        return ("", conflict, 409) if conflict else ("deleted", "", 200)
-    done, status = update_from_form(request, form, update, instance, saved)
-    return ("saved" if done else "", "", status)
 
 
 def _child_page(request, engagement, template_context, *, status=200, active="overview"):
@@ -213,14 +197,8 @@ def organisation_remove(request, workspace_slug, pk, organisation_pk):
         engagement=engagement,
         pk=organisation_pk,
     )
-    try:
-        services.organisation_remove(
-            link, user=request.user, expected_version=posted_version(request), request=request
-        )
-    except StaleObjectError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s removed.") % {"name": link.actor.name})
+    removed = _("%(name)s removed.") % {"name": link.actor.name}
+    delete_from_form(request, services.organisation_remove, link, removed)
     return redirect(_engagement_url(request, engagement, "organisations"))
 
 
@@ -298,7 +276,7 @@ def _child_edit(key):
         engagement = get_engagement(request, pk)
         record = get_object_or_404(model, engagement=engagement, pk=child_pk)
         form = _child_form(key, request, request.POST or None, instance=record)
-        done, conflict, status = _edit_or_delete(
+        done, conflict, status = edit_or_delete(
             request,
             form,
             record,
@@ -306,6 +284,8 @@ def _child_edit(key):
             delete=getattr(services, f"{prefix}_delete"),
             saved=_("Saved."),
             deleted=_("Deleted."),
+            version_field=form.add_prefix("version"),
+            refused_status=400,
         )
         back = _engagement_url(request, engagement, anchor)
         if done:
@@ -374,7 +354,7 @@ def dimension_edit(request, workspace_slug, pk, dimension_pk):
     engagement = get_engagement(request, pk)
     dimension = get_object_or_404(Dimension, engagement=engagement, pk=dimension_pk)
     form = DimensionForm(request.POST or None, instance=dimension)
-    done, conflict, status = _edit_or_delete(
+    done, conflict, status = edit_or_delete(
         request,
         form,
         dimension,
@@ -382,6 +362,8 @@ def dimension_edit(request, workspace_slug, pk, dimension_pk):
         delete=services.dimension_delete,
         saved=_("Dimension saved."),
         deleted=_("Dimension deleted."),
+        version_field=form.add_prefix("version"),
+        refused_status=400,
     )
     back = _dimensions_url(request, engagement)
     if done:
@@ -511,7 +493,7 @@ def committee_meeting_edit(request, workspace_slug, pk, meeting_pk):
     engagement = get_engagement(request, pk)
     meeting = _meeting(engagement, meeting_pk)
     form = MeetingForm(request.POST or None, instance=meeting)
-    done, conflict, status = _edit_or_delete(
+    done, conflict, status = edit_or_delete(
         request,
         form,
         meeting,
@@ -519,6 +501,8 @@ def committee_meeting_edit(request, workspace_slug, pk, meeting_pk):
         delete=committee_services.meeting_delete,
         saved=_("Meeting saved."),
         deleted=_("Meeting deleted."),
+        version_field=form.add_prefix("version"),
+        refused_status=400,
     )
     if done == "deleted":
         return redirect(_committee_url(request, engagement, "meetings"))
@@ -583,7 +567,7 @@ def _meeting_child(kind):
             model.objects.select_related("meeting"), meeting__engagement=engagement, pk=child_pk
         )
         form = form_class(request.POST or None, instance=record, prefix=kind)
-        done, conflict, status = _edit_or_delete(
+        done, conflict, status = edit_or_delete(
             request,
             form,
             record,
@@ -591,6 +575,8 @@ def _meeting_child(kind):
             delete=delete,
             saved=_("Saved."),
             deleted=_("Deleted."),
+            version_field=form.add_prefix("version"),
+            refused_status=400,
         )
         back = _meeting_url(request, record.meeting, anchor)
         if done:

@@ -4,7 +4,6 @@ notes only with `access.may_read_notes` (others see that notes exist, and get 40
 form)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.core.exceptions import StaleObjectError
-from maillage.core.form_flow import create_from_form, error_text, posted_version, save_form
+from maillage.core.form_flow import create_from_form, edit_or_delete, save_form
 from maillage.workspaces.access import deny, require_member
 
 from ..access import get_engagement, may_read_notes
@@ -49,38 +47,6 @@ def _url(name, workspace_slug, *args) -> str:
     return reverse(f"diagnostics:{name}", args=[workspace_slug, *args])
 
 
-def _edit_or_delete(request, form, instance, *, update, delete, saved, deleted):
-    """An edit page's POST with its delete button: `(done, error, status)`; a refused delete
-    (stale, or still referenced) is shown on the page."""
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            delete(
-                instance,
-                user=request.user,
-                expected_version=posted_version(request),
-                request=request,
-            )
-        except StaleObjectError as error:
-            return False, str(error), 409
-        except ValidationError as error:
-            return False, error_text(error), 200
-        messages.success(request, deleted)
-        return True, "", 200
-    done, status = save_form(
-        request,
-        form,
-        lambda **changes: update(
-            instance,
-            user=request.user,
-            expected_version=form.expected_version,
-            request=request,
-            **changes,
-        ),
-        saved,
-    )
-    return done, "", status
-
-
 def _form_page(
     request,
     engagement,
@@ -111,6 +77,33 @@ def _form_page(
         },
         status=status,
     )
+
+
+def _edit_page(
+    request,
+    engagement,
+    form,
+    obj,
+    *,
+    update,
+    delete,
+    saved,
+    deleted,
+    next_url,
+    deleted_url="",
+    **page,
+):
+    """An edit page with its delete button: on to `next_url` once saved (a callable when the
+    URL depends on what was saved), to `deleted_url` (or `next_url`) once deleted, else the
+    form again (`page`: `_form_page`'s arguments) with what refused the delete."""
+    done, error, status = edit_or_delete(
+        request, form, obj, update=update, delete=delete, saved=saved, deleted=deleted
+    )
+    if done == "deleted" and deleted_url:
+        return redirect(deleted_url)
+    if done:
+        return redirect(next_url() if callable(next_url) else next_url)
+    return _form_page(request, engagement, form, obj=obj, error=error, status=status, **page)
 
 
 # --- the fieldwork page ----------------------------------------------------------------------
@@ -161,28 +154,20 @@ def stakeholder_edit(request, workspace_slug, pk, stakeholder_pk):
     engagement = get_engagement(request, pk)
     person = get_object_or_404(Stakeholder, engagement=engagement, pk=stakeholder_pk)
     form = StakeholderForm(request.POST or None, instance=person, workspace=request.workspace)
-    done, error, status = _edit_or_delete(
+    back = _url("fieldwork", workspace_slug, engagement.pk) + "#stakeholders"
+    return _edit_page(
         request,
+        engagement,
         form,
         person,
         update=services.stakeholder_update,
         delete=services.stakeholder_delete,
         saved=_("Stakeholder saved."),
         deleted=_("Stakeholder deleted."),
-    )
-    back = _url("fieldwork", workspace_slug, engagement.pk) + "#stakeholders"
-    if done:
-        return redirect(back)
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=back,
         title=_("Edit the stakeholder"),
         back=back,
-        obj=person,
         delete_label=_("Delete this stakeholder?"),
-        error=error,
-        status=status,
         extra={"actor_suggestions": True},
     )
 
@@ -241,29 +226,20 @@ def interview_edit(request, workspace_slug, pk, interview_pk):
     engagement = get_engagement(request, pk)
     item = _interview(engagement, interview_pk)
     form = InterviewForm(request.POST or None, instance=item, engagement=engagement)
-    done, error, status = _edit_or_delete(
+    return _edit_page(
         request,
+        engagement,
         form,
         item,
         update=services.interview_update,
         delete=services.interview_delete,
         saved=_("Interview saved."),
         deleted=_("Interview deleted."),
-    )
-    if done:
-        if "delete" in request.POST:
-            return redirect(_url("fieldwork", workspace_slug, engagement.pk) + "#interviews")
-        return redirect(_url("interview", workspace_slug, engagement.pk, item.pk))
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=_url("interview", workspace_slug, engagement.pk, item.pk),
+        deleted_url=_url("fieldwork", workspace_slug, engagement.pk) + "#interviews",
         title=_("Edit the interview"),
         back=_url("interview", workspace_slug, engagement.pk, item.pk),
-        obj=item,
         delete_label=_("Delete this interview?"),
-        error=error,
-        status=status,
     )
 
 
@@ -357,29 +333,20 @@ def document_edit(request, workspace_slug, pk, document_pk):
     engagement = get_engagement(request, pk)
     item = _document(engagement, document_pk)
     form = DocumentForm(request.POST or None, instance=item)
-    done, error, status = _edit_or_delete(
+    return _edit_page(
         request,
+        engagement,
         form,
         item,
         update=services.document_update,
         delete=services.document_delete,
         saved=_("Document saved."),
         deleted=_("Document deleted."),
-    )
-    if done:
-        if "delete" in request.POST:
-            return redirect(_url("fieldwork", workspace_slug, engagement.pk) + "#documents")
-        return redirect(_url("document", workspace_slug, engagement.pk, item.pk))
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=_url("document", workspace_slug, engagement.pk, item.pk),
+        deleted_url=_url("fieldwork", workspace_slug, engagement.pk) + "#documents",
         title=_("Edit the document"),
         back=_url("document", workspace_slug, engagement.pk, item.pk),
-        obj=item,
         delete_label=_("Delete this document?"),
-        error=error,
-        status=status,
     )
 
 
@@ -468,28 +435,20 @@ def question_edit(request, workspace_slug, pk, question_pk):
     engagement = get_engagement(request, pk)
     question = get_object_or_404(InterviewQuestion, engagement=engagement, pk=question_pk)
     form = QuestionForm(request.POST or None, instance=question, engagement=engagement)
-    done, error, status = _edit_or_delete(
+    back = _url("guide", workspace_slug, engagement.pk)
+    return _edit_page(
         request,
+        engagement,
         form,
         question,
         update=services.question_update,
         delete=services.question_delete,
         saved=_("Question saved."),
         deleted=_("Question deleted."),
-    )
-    back = _url("guide", workspace_slug, engagement.pk)
-    if done:
-        return redirect(back + f"#dimension-{question.dimension_id}")
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=lambda: back + f"#dimension-{question.dimension_id}",
         title=_("Edit the question"),
         back=back,
-        obj=question,
         delete_label=_("Delete this question?"),
-        error=error,
-        status=status,
     )
 
 
@@ -595,29 +554,20 @@ def finding_edit(request, workspace_slug, pk, finding_pk):
     engagement = get_engagement(request, pk)
     item = _finding(engagement, finding_pk)
     form = FindingForm(request.POST or None, instance=item, engagement=engagement)
-    done, error, status = _edit_or_delete(
+    return _edit_page(
         request,
+        engagement,
         form,
         item,
         update=finding_services.finding_update,
         delete=finding_services.finding_delete,
         saved=_("Finding saved."),
         deleted=_("Finding deleted."),
-    )
-    if done:
-        if "delete" in request.POST:
-            return redirect(_url("findings", workspace_slug, engagement.pk))
-        return redirect(_url("finding", workspace_slug, engagement.pk, item.pk))
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=_url("finding", workspace_slug, engagement.pk, item.pk),
+        deleted_url=_url("findings", workspace_slug, engagement.pk),
         title=_("Edit the finding"),
         back=_url("finding", workspace_slug, engagement.pk, item.pk),
-        obj=item,
         delete_label=_("Delete this finding and its sources?"),
-        error=error,
-        status=status,
         active="findings",
     )
 
@@ -649,28 +599,20 @@ def source_edit(request, workspace_slug, pk, finding_pk, source_pk):
     item = _finding(engagement, finding_pk)
     source = get_object_or_404(FindingSource, finding=item, pk=source_pk)
     form = SourceForm(request.POST or None, instance=source, engagement=engagement)
-    done, error, status = _edit_or_delete(
+    back = _url("finding", workspace_slug, engagement.pk, item.pk)
+    return _edit_page(
         request,
+        engagement,
         form,
         source,
         update=finding_services.source_update,
         delete=finding_services.source_delete,
         saved=_("Source saved."),
         deleted=_("Source removed."),
-    )
-    back = _url("finding", workspace_slug, engagement.pk, item.pk)
-    if done:
-        return redirect(back + "#sources")
-    return _form_page(
-        request,
-        engagement,
-        form,
+        next_url=back + "#sources",
         title=_("Edit the source"),
         back=back,
-        obj=source,
         delete_label=_("Remove this source?"),
-        error=error,
-        status=status,
         active="findings",
         extra={"intro": item.statement},
     )

@@ -4,6 +4,7 @@ progress updates and read-only share link. Members write; guests read."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,9 +16,8 @@ from maillage.core.exceptions import StaleObjectError
 from maillage.core.form_flow import (
     create_from_form,
     delete_from_form,
-    error_text,
+    edit_or_delete,
     save_form,
-    try_delete,
     update_from_form,
 )
 from maillage.workspaces.access import require_manager, require_member
@@ -43,20 +43,11 @@ from ..services import plan as plan_services
 from ..services import recommendations as reco_services
 from ..services import scenarios as services
 
+PLAN_PAGE_SIZE = 50
+
 
 def _url(name: str, workspace_slug, engagement, *more) -> str:
     return reverse(f"diagnostics:{name}", args=[workspace_slug, engagement.pk, *more])
-
-
-def _edit_or_delete(request, form, instance, *, update, delete, saved, deleted):
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            conflict = try_delete(request, delete, instance, deleted)
-        except ValidationError as error:
-            return "", error_text(error), 200
-        return ("", conflict, 409) if conflict else ("deleted", "", 200)
-    done, status = update_from_form(request, form, update, instance, saved)
-    return ("saved" if done else "", "", status)
 
 
 # --- scenarios and criteria ------------------------------------------------------------------
@@ -69,11 +60,24 @@ def scenarios(request, workspace_slug, pk):
     return render(request, "diagnostics/scenarios.html", context)
 
 
+def _simple_create(request, workspace_slug, pk, *, form_class, kind, create, added, template):
+    """A scenario's or criterion's creation page (the position left to the service when empty);
+    `added` is the message, formatted with the new record's name."""
+    engagement = get_engagement(request, pk)
+    form = form_class(request.POST or None, initial={"version": 1})
+    form.fields["position"].required = False
+    record = create_from_form(request, form, create, engagement)
+    if record is not None:
+        messages.success(request, added % {"name": record.name})
+        return redirect(_url("scenarios", workspace_slug, engagement))
+    return render(request, template, {"engagement": engagement, "form": form, kind: None})
+
+
 def _simple_edit(
     request, workspace_slug, engagement, *, form, instance, kind, update, delete, template
 ):
     back = _url("scenarios", workspace_slug, engagement)
-    done, conflict, status = _edit_or_delete(
+    done, conflict, status = edit_or_delete(
         request,
         form,
         instance,
@@ -96,17 +100,15 @@ def _simple_edit(
 
 @require_member
 def scenario_create(request, workspace_slug, pk):
-    engagement = get_engagement(request, pk)
-    form = ScenarioForm(request.POST or None, initial={"version": 1})
-    form.fields["position"].required = False
-    scenario = create_from_form(request, form, services.scenario_create, engagement)
-    if scenario is not None:
-        messages.success(request, _("Scenario “%(name)s” added.") % {"name": scenario.name})
-        return redirect(_url("scenarios", workspace_slug, engagement))
-    return render(
+    return _simple_create(
         request,
-        "diagnostics/scenario_form.html",
-        {"engagement": engagement, "form": form, "scenario": None},
+        workspace_slug,
+        pk,
+        form_class=ScenarioForm,
+        kind="scenario",
+        create=services.scenario_create,
+        added=_("Scenario “%(name)s” added."),
+        template="diagnostics/scenario_form.html",
     )
 
 
@@ -129,17 +131,15 @@ def scenario_edit(request, workspace_slug, pk, scenario_pk):
 
 @require_member
 def criterion_create(request, workspace_slug, pk):
-    engagement = get_engagement(request, pk)
-    form = CriterionForm(request.POST or None, initial={"version": 1})
-    form.fields["position"].required = False
-    criterion = create_from_form(request, form, services.criterion_create, engagement)
-    if criterion is not None:
-        messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion.name})
-        return redirect(_url("scenarios", workspace_slug, engagement))
-    return render(
+    return _simple_create(
         request,
-        "diagnostics/criterion_form.html",
-        {"engagement": engagement, "form": form, "criterion": None},
+        workspace_slug,
+        pk,
+        form_class=CriterionForm,
+        kind="criterion",
+        create=services.criterion_create,
+        added=_("Criterion “%(name)s” added."),
+        template="diagnostics/criterion_form.html",
     )
 
 
@@ -297,7 +297,7 @@ def recommendation_edit(request, workspace_slug, pk, recommendation_pk):
     engagement = get_engagement(request, pk)
     reco = get_object_or_404(Recommendation, engagement=engagement, pk=recommendation_pk)
     form = RecommendationForm(request.POST or None, instance=reco, engagement=engagement)
-    done, conflict, status = _edit_or_delete(
+    done, conflict, status = edit_or_delete(
         request,
         form,
         reco,
@@ -367,7 +367,8 @@ def plan(request, workspace_slug, pk):
     filters = PlanFilterForm(request.GET or None, engagement=engagement)
     chosen = filters.filters()
     queryset = plan_selectors.actions(engagement, today=today, **chosen)
-    action_list = list(queryset)
+    action_list = list(queryset)  # the Gantt, an overview, draws every filtered action
+    page = Paginator(action_list, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "diagnostics/plan.html",
@@ -375,7 +376,8 @@ def plan(request, workspace_slug, pk):
             "engagement": engagement,
             "filters": filters,
             "filtered": bool(chosen),
-            "actions": action_list,
+            "page_obj": page,
+            "actions": page.object_list,
             "overdue": {a.pk for a in action_list if plan_selectors.is_overdue(a, today)},
             "totals": plan_selectors.totals(queryset),
             "gantt": plan_selectors.plan_gantt(action_list, today, group=filters.grouping),
@@ -434,7 +436,7 @@ def plan_action_edit(request, workspace_slug, pk, action_pk):
     engagement = get_engagement(request, pk)
     action = get_object_or_404(PlanAction, engagement=engagement, pk=action_pk)
     form = PlanActionForm(request.POST or None, instance=action, engagement=engagement)
-    done, conflict, status = _edit_or_delete(
+    done, conflict, status = edit_or_delete(
         request,
         form,
         action,

@@ -57,7 +57,9 @@ def _matrix(document, matrix) -> None:
     document.add_paragraph()
 
 
-def _section(document, section: Section, level: int) -> None:
+def write_section(document, section: Section, level: int) -> None:
+    """A section of a sheet or deliverable (`sheet.model.Section`) in Word, its subsections one
+    heading level down (3 at most)."""
     document.add_heading(word.clean_text(section.title), level=level)
     if section.is_empty and section.empty:
         word.add_muted(document, section.empty)
@@ -80,7 +82,7 @@ def _section(document, section: Section, level: int) -> None:
     if section.chart is not None:
         word.add_chart(document, section.chart)
     for sub in section.subsections:
-        _section(document, sub, min(level + 1, 3))
+        write_section(document, sub, min(level + 1, 3))
 
 
 def render_docx(sheet: Sheet) -> bytes:
@@ -95,7 +97,7 @@ def render_docx(sheet: Sheet) -> bytes:
         )
         _cover(document, sheet)
         for section in sheet.sections:
-            _section(document, section, 1)
+            write_section(document, section, 1)
         buffer = io.BytesIO()
         document.save(buffer)
     return buffer.getvalue()

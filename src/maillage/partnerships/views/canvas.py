@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from maillage.core.form_flow import create_from_form
+from maillage.core.form_flow import create_from_form, edit_or_delete
 from maillage.workspaces.access import guest_can_write
 
 from .. import access
@@ -17,7 +17,6 @@ from ..forms.canvas import CanvasEntryForm
 from ..models import CanvasEntry
 from ..selectors import canvas as selectors
 from ..services import canvas as services
-from .edit_flow import edit_or_delete
 
 
 def _canvas_url(workspace_slug, partnership, member=None) -> str:

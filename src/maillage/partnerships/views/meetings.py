@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.exceptions import StaleObjectError
-from maillage.core.form_flow import create_from_form, error_text, posted_version
+from maillage.core.form_flow import create_from_form, edit_or_delete, error_text, posted_version
 from maillage.workspaces.access import require_member
 
 from ..access import get_partnership, is_guest, visible_partnerships
@@ -18,7 +18,6 @@ from ..forms.meetings import ActionFilterForm, ActionItemForm, DecisionForm, Mee
 from ..models import ActionItem, Meeting, MeetingDecision
 from ..selectors import meetings as selectors
 from ..services import meetings as services
-from .edit_flow import edit_or_delete
 
 PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 50

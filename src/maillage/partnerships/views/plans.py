@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from maillage.core.form_flow import create_from_form, save_form
+from maillage.core.form_flow import create_from_form, edit_or_delete, save_form
 from maillage.workspaces.access import require_member
 
 from .. import access
@@ -19,7 +19,6 @@ from ..forms import plans as forms
 from ..models import AxisResult, GovernanceRole, Milestone, Ritual, WorkAxis
 from ..selectors import plans as selectors
 from ..services import plans as services
-from .edit_flow import edit_or_delete
 
 
 def _plans_url(workspace_slug, partnership, anchor: str = "") -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.charts import line_chart
-from maillage.core.form_flow import create_from_form, save_form
+from maillage.core.form_flow import create_from_form, edit_or_delete, save_form
 from maillage.workspaces.access import require_member
 
 from .. import heatmap
@@ -20,7 +20,6 @@ from ..models import ChecklistReview, Risk
 from ..selectors import risks as selectors
 from ..services import checklists as review_services
 from ..services import risks as services
-from .edit_flow import edit_or_delete
 
 PAGE_SIZE = 25
 
