@@ -162,12 +162,18 @@ class ValidationForm(forms.Form):
 
 
 class RecommendationFilterForm(forms.Form):
-    dimension = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All"))
+    dimension = forms.ModelChoiceField(
+        label=_("Dimension"), queryset=None, required=False, empty_label=_("All")
+    )
     status = forms.ChoiceField(
-        choices=[("", _("All")), *RecommendationStatus.choices], required=False
+        label=_("Status"), choices=[("", _("All")), *RecommendationStatus.choices], required=False
     )
     priority = forms.TypedChoiceField(
-        choices=[("", _("All")), *Priority.choices], required=False, coerce=int, empty_value=None
+        label=_("Priority"),
+        choices=[("", _("All")), *Priority.choices],
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
 
     def __init__(self, *args, engagement, **kwargs):
@@ -245,11 +251,19 @@ class PlanActionForm(VersionedModelForm):
 
 
 class PlanFilterForm(forms.Form):
-    dimension = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All"))
-    recommendation = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All"))
-    status = forms.ChoiceField(choices=[], required=False)
+    dimension = forms.ModelChoiceField(
+        label=_("Dimension"), queryset=None, required=False, empty_label=_("All")
+    )
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation"), queryset=None, required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[], required=False)
     priority = forms.TypedChoiceField(
-        choices=[("", _("All")), *Priority.choices], required=False, coerce=int, empty_value=None
+        label=_("Priority"),
+        choices=[("", _("All")), *Priority.choices],
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     group = forms.ChoiceField(
