@@ -18,7 +18,7 @@ def render_print_html(sheet: Sheet) -> str:
         return render_to_string(
             "partnerships/sheet/print.html",
             {
-                "sheet": sheet,
+                "document": sheet,
                 "title": title,
                 "css": {
                     "header": css_string(title),
