@@ -74,6 +74,11 @@ def test_sensitivity_by_hand():
     assert not culture.holds and culture.top_holds
 
 
+def test_a_score_on_the_half_cent_is_rounded_up():
+    assert rounded(D("1.625")) == D("1.63")
+    assert rounded(D("3.255")) == D("3.26")
+
+
 def test_criticality_by_hand():
     burden = {"governance": 24, "cultures": 12, "systems": 0}
     means = {"governance": D("2"), "cultures": None, "systems": D("4.5")}
@@ -114,4 +119,6 @@ def test_weighted_score_stays_within_the_scale(row, weights):
         assert score is None
     else:
         assert D(1) <= score <= D(5)
-        assert rounded(score) == score.quantize(D("0.01"))
+        # Shown to the cent, half up: never more than half a cent away, and 1.625 gives 1.63.
+        assert abs(rounded(score) - score) <= D("0.005")
+        assert rounded(score) == score.quantize(D("0.01"), rounding="ROUND_HALF_UP")
