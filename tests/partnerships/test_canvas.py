@@ -133,6 +133,15 @@ def test_rules_refused_with_a_clear_message(
     assert entries(member_a) == []
 
 
+def test_a_form_arriving_without_its_version_says_so(member_client, partnership, member_a):
+    response = member_client.post(
+        url("canvas_entry_create", partnership, member_a.pk), {"section": "need", "text": "x"}
+    )
+    assert response.status_code == 200
+    assert "The form arrived incomplete" in response.content.decode()
+    assert entries(member_a) == []
+
+
 def test_edit_refused_keeps_the_entry(member_client, partnership, member_a):
     entry = CanvasEntryFactory(member=member_a)
     response = member_client.post(

@@ -158,4 +158,3 @@ class Deliverable(models.TextChoices):
 
 
 LIKERT = [(value, str(value)) for value in range(1, 6)]
-SEVERITY = [(value, str(value)) for value in range(1, 6)]

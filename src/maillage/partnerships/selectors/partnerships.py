@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from maillage.finance.models import Project
 
 from ..choices import MemberRole
-from ..lifecycle import gate_label
 from ..models import Partnership, PartnershipGuest
 
 
@@ -60,7 +59,3 @@ def section_counts(partnership: Partnership, workspace_slug: str) -> list[dict]:
             url = ""
         sections.append({"label": label, "count": counts[key], "url": url})
     return sections
-
-
-def gate_ahead(partnership: Partnership) -> str:
-    return gate_label(partnership.stage)

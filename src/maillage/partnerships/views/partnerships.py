@@ -12,6 +12,7 @@ from maillage.core.forms import add_service_error
 from maillage.workspaces.access import get_in_workspace, require_manager, require_member
 
 from ..access import get_partnership, is_guest
+from ..choices import STAGE_HELP
 from ..forms.partnerships import MemberForm, PartnershipForm, ShareForm
 from ..lifecycle import gate_label
 from ..models import Partnership, PartnershipGuest, PartnershipMember
@@ -64,6 +65,7 @@ def partnership_detail(request, workspace_slug, pk):
             "sections": selectors.section_counts(partnership, workspace_slug),
             "projects": [] if guest else selectors.projects(partnership),
             "gate": gate_label(partnership.stage),
+            "stage_help": STAGE_HELP[partnership.stage],
             "member_form": None
             if guest
             else MemberForm(workspace=request.workspace, initial={"version": 1}),
