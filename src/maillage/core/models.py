@@ -8,6 +8,31 @@ from django_scopes import ScopedManager
 from .territories.models import EPCI, Commune, Department, Region  # noqa: F401
 
 
+def workspace_field(**options) -> models.ForeignKey:
+    """TenantModel's `workspace`; a model with millions of rows may override it without its
+    own index (`db_index=False`) when composite indexes begin with the workspace."""
+    return models.ForeignKey(
+        "workspaces.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("workspace"),
+        **options,
+    )
+
+
+def created_by_field(**options) -> models.ForeignKey:
+    """TenantModel's `created_by` (overridden the same way as `workspace_field`)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        **options,
+    )
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned model.
 
@@ -17,22 +42,10 @@ class TenantModel(models.Model):
     locking (see `core.services.tenant_update`).
     """
 
-    workspace = models.ForeignKey(
-        "workspaces.Workspace",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("workspace"),
-    )
+    workspace = workspace_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(workspace="workspace")

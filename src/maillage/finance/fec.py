@@ -21,12 +21,13 @@ import codecs
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -568,7 +569,6 @@ class Entry:
     credit: int = 0
     lines: int = 0
     bad_lines: int = 0  # lines with errors of their own
-    stored_lines: int = 0  # valid lines already in the ledger
 
 
 class EntryBook:
@@ -594,10 +594,72 @@ class EntryBook:
         digest.update(b"\x1e%d" % rank)
         return digest.hexdigest()
 
-    def unbalanced(self) -> Iterator[tuple[str, Entry]]:
-        for key, entry in self.entries.items():
-            if not entry.bad_lines and entry.debit != entry.credit:
-                yield key, entry
+    def troubled(self) -> dict[str, Entry]:
+        """The entries that cannot be imported: with a refused line, or unbalanced."""
+        return {
+            key: entry
+            for key, entry in self.entries.items()
+            if entry.bad_lines or entry.debit != entry.credit
+        }
+
+
+@dataclass(slots=True)
+class Chunk:
+    """What `read_chunks` yields: the lines read so far, the correct lines of this chunk as
+    (fingerprint, entry key, what `prepare` made of the line or None), the refused ones as
+    (line number, errors), and, in the last chunk only, the entries that cannot be imported."""
+
+    read: int
+    lines: list[tuple[str, str, Any]]
+    refused: list[tuple[int, list[tuple[str, str]]]]
+    troubled: dict[str, Entry] | None = None
+
+
+def read_chunks(
+    source,
+    layout: Layout,
+    book: EntryBook,
+    size: int,
+    prepare: Callable[[list, str], Any] | None = None,
+) -> Iterator[Chunk]:
+    """Read every line of `source` once: check it, total it in its entry, fingerprint it and,
+    given `prepare` (which needs no database either), prepare it for writing:
+    `prepare(values in FIELDS order, fingerprint)`.
+
+    No database here, so that a large import can run this in another process while it writes
+    (`core.forked`). Yields a chunk every `size` correct (or refused) lines, then a last one.
+    """
+    parser = FecParser(layout)
+    entries = book.entries
+    fingerprint = book.fingerprint
+    parse = parser.parse
+    read = 0
+    lines: list = []
+    refused: list = []
+    for line, cells in source.records():
+        read += 1
+        parsed, errors = parse(cells)
+        key = parser.entry_of(cells) if errors else parsed.entry
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = Entry(line)
+        entry.lines += 1
+        if errors:
+            entry.bad_lines += 1
+            refused.append((line, errors))
+            if len(refused) >= size:
+                yield Chunk(read, lines, refused)
+                lines, refused = [], []
+            continue
+        entry.debit += parsed.debit_cents
+        entry.credit += parsed.credit_cents
+        line_fingerprint = fingerprint(parsed.text)
+        prepared = prepare(parsed.values, line_fingerprint) if prepare else None
+        lines.append((line_fingerprint, key, prepared))
+        if len(lines) >= size:
+            yield Chunk(read, lines, refused)
+            lines, refused = [], []
+    yield Chunk(read, lines, refused, book.troubled())
 
 
 def entry_name(key: str) -> str:

@@ -22,13 +22,15 @@ audit event records the import (none per line). And the FEC's own:
   and the assignment rules are applied to the new lines as they are written (what
   `services.ledger.ledger_apply_rules` would do to them: same matcher, same classes).
 
-Lines are written with one multi-row INSERT per chunk (`executemany`), fingerprints looked up
-per chunk (only when the workspace already has lines).
+Lines are read and checked by `fec.read_chunks` (no database) and written a chunk at a time
+(`executemany` on SQLite, COPY on PostgreSQL), fingerprints looked up per chunk (only when the
+workspace already has lines). With `parallel` (the `import_fec` command), a large file is read
+in a forked child process while this one writes, which keeps both cores busy.
 """
 
 import gc
 from collections.abc import Callable
-from decimal import Decimal
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from maillage.core import audit
+from maillage.core.forked import can_fork, iterate_in_child
 from maillage.core.imports import Column, Importer, ImportReport, RowError, register
 from maillage.core.imports.engine import MAX_REPORTED_ERRORS
 
@@ -47,9 +50,9 @@ from ..fec import (
     Entry,
     EntryBook,
     FecFileError,
-    FecParser,
     FecTable,
     Layout,
+    read_chunks,
     read_layout,
     unbalanced_message,
 )
@@ -60,6 +63,9 @@ from ..services.ledger import AllocationWriter, RuleMatcher, insert_rows
 KEY = "fec"
 _RULE_CATEGORIES = frozenset(RULE_CATEGORIES)
 CHUNK = 5000
+#: From this many lines, a `parallel` import reads the file in a child process (forking costs
+#: a few milliseconds; below this the reading is over before it would pay).
+PARALLEL_MIN_LINES = 50_000
 COLUMN_NAMES = (
     "workspace_id",
     "created_at",
@@ -91,6 +97,7 @@ class FecImport:
         progress: Callable[[int, int], None] | None = None,
         max_errors: int = MAX_REPORTED_ERRORS,
         request=None,
+        parallel: bool = False,
     ):
         self.workspace = workspace
         self.user = user
@@ -99,6 +106,7 @@ class FecImport:
         self.all_or_nothing = all_or_nothing
         self.progress = progress
         self.request = request
+        self.parallel = parallel
         self.report = ImportReport(
             importer=KEY,
             all_or_nothing=all_or_nothing,
@@ -108,6 +116,10 @@ class FecImport:
         )
         self.layout: Layout | None = None
         self.book = EntryBook()
+        #: The entries that cannot be imported (`EntryBook.troubled`), known after a pass.
+        self.troubled: dict[str, Entry] = {}
+        #: Per entry key, how many of its lines the ledger already has.
+        self.stored_lines: dict[str, int] = {}
         self.assigned = 0
 
     # --- the run ---------------------------------------------------------------------------------
@@ -145,12 +157,23 @@ class FecImport:
             # fingerprint lookup by reading the workspace's whole ledger.
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(LedgerLine._meta.db_table)}")
+        try:
+            self._passes()
+        except FecFileError as error:  # a line the csv module cannot read, midway
+            report.file_error = error.message
+            report.committed = False
+            report.saved = {}
+        report.errors.sort(key=lambda e: e.line)
+        return report
+
+    def _passes(self) -> None:
+        report = self.report
         if not self.commit:
             self._pass(write=False)
             self._close_entries()
         elif self.all_or_nothing:
             try:
-                with transaction.atomic():
+                with self._writing():
                     self._prepare_writing()
                     self._pass(write=True)
                     self._close_entries()
@@ -165,29 +188,35 @@ class FecImport:
         else:
             self._pass(write=False)
             self._close_entries()
-            refused = {
-                key
-                for key, entry in self.book.entries.items()
-                if entry.bad_lines or entry.debit != entry.credit
-            }
             try:
-                with transaction.atomic():
+                with self._writing():
                     self._prepare_writing()
-                    self._pass(write=True, skip=refused, count=False)
+                    self._pass(write=True, skip=set(self.troubled), count=False)
                     self._committed()
             finally:
                 self._close_writer()
-        report.errors.sort(key=lambda e: e.line)
-        return report
+
+    @contextmanager
+    def _writing(self):
+        """The transaction the lines are written in. The rows' foreign keys are known to exist
+        (the workspace, the user, the rules' projects and agreements, the lines just written)
+        and the transaction holds the only write lock, so SQLite does not check them again,
+        as `loaddata` does not (a tenth of the import's time); within an outer transaction
+        SQLite cannot stop checking, and does."""
+        with connection.constraint_checks_disabled(), transaction.atomic():
+            yield
 
     def _prepare_writing(self) -> None:
         workspace = self.workspace
-        self.categorise = account_categoriser(workspace)
-        self.writer = _Writer(
-            workspace=workspace, user=self.user, source_name=(self.source.name or "")[-255:]
-        )
         rules = list(AssignmentRule.objects.filter(workspace=workspace).order_by("position", "id"))
-        self.rules = RuleMatcher(rules) if rules else None
+        self.rules = {rule.pk: rule for rule in rules}
+        self.writer = _Writer(
+            workspace=workspace,
+            user=self.user,
+            source_name=(self.source.name or "")[-255:],
+            categorise=account_categoriser(workspace),
+            matcher=RuleMatcher(rules) if rules else None,
+        )
         self.allocations = AllocationWriter(workspace, self.user) if rules else None
 
     def _close_writer(self) -> None:
@@ -200,7 +229,7 @@ class FecImport:
         created = self.writer.written
         report.committed = True
         report.saved = {"create": created, "update": 0}
-        if self.rules is not None:
+        if self.rules:
             report.notes.append(
                 ngettext(
                     "The assignment rules charged %(count)s new line to a project.",
@@ -227,39 +256,32 @@ class FecImport:
     # --- reading ---------------------------------------------------------------------------------
 
     def _pass(self, *, write: bool, skip: set | None = None, count: bool = True) -> None:
-        """Read every line once: check it, count it and, if `write`, store the new ones."""
-        parser = FecParser(self.layout)
+        """Read every line once: check it, count it and, if `write`, store the new ones.
+
+        The reading (`fec.read_chunks`) runs in a child process when `parallel` allows it, so
+        that the file is read and checked while the previous chunk is written.
+        """
         book = self.book if count else EntryBook()
-        entries = book.entries
-        fingerprint = book.fingerprint
-        parse = parser.parse
-        total = self.source.total
-        read = 0
-        chunk: list = []
+        source, layout = self.source, self.layout
+        prepare = self.writer.prepare if write else None
+        total = source.total
+        if self.parallel and total >= PARALLEL_MIN_LINES and can_fork():
+            chunks = iterate_in_child(lambda: read_chunks(source, layout, book, CHUNK, prepare))
+        else:
+            chunks = read_chunks(source, layout, book, CHUNK, prepare)
         self._notify(0, total)
-        for line, cells in self.source.records():
-            read += 1
-            parsed, errors = parse(cells)
-            key = parser.entry_of(cells) if errors else parsed.entry
-            entry = entries.get(key)
-            if entry is None:
-                entry = entries[key] = Entry(line)
-            entry.lines += 1
-            if errors:
-                entry.bad_lines += 1
-                if count:
+        for chunk in chunks:
+            if count:
+                for line, errors in chunk.refused:
                     self._refuse(line, errors)
-                continue
-            entry.debit += parsed.debit_cents
-            entry.credit += parsed.credit_cents
-            chunk.append((parsed, fingerprint(parsed.text), entry))
-            if len(chunk) >= CHUNK:
-                self._flush(chunk, write=write, skip=skip, count=count)
-                chunk = []
-                self._notify(read, max(read, total))
-        if chunk:
-            self._flush(chunk, write=write, skip=skip, count=count)
-        self._notify(read, read)
+            if chunk.lines:
+                self._flush(chunk.lines, write=write, skip=skip, count=count)
+            if chunk.troubled is not None:
+                if count:
+                    self.troubled = chunk.troubled
+                self._notify(chunk.read, chunk.read)
+            else:
+                self._notify(chunk.read, max(chunk.read, total))
 
     def _refuse(self, line: int, errors: list[tuple[str, str]]) -> None:
         report = self.report
@@ -274,13 +296,18 @@ class FecImport:
         )
 
     def _flush(self, chunk: list, *, write: bool, skip: set | None, count: bool) -> None:
-        stored = self._stored([item[1] for item in chunk]) if self.has_lines else set()
-        new = []
-        for item in chunk:
-            if item[1] in stored:
-                item[2].stored_lines += 1
-            else:
-                new.append(item)
+        """Count a chunk of correct lines (fingerprint, entry key, prepared row); write the new
+        ones."""
+        if self.has_lines:
+            stored = self._stored([item[0] for item in chunk])
+            new = [item for item in chunk if item[0] not in stored]
+            if count and len(new) < len(chunk):
+                counts = self.stored_lines
+                for item in chunk:
+                    if item[0] in stored:
+                        counts[item[1]] = counts.get(item[1], 0) + 1
+        else:
+            new = chunk
         if count:
             report = self.report
             report.total += len(chunk)
@@ -289,40 +316,32 @@ class FecImport:
             report.create += len(new)
         if write and new and not (self.all_or_nothing and self.report.invalid):
             if skip:
-                new = [item for item in new if item[0].entry not in skip]
-            self.writer.write(new, self.categorise)
-            if self.rules is not None:
-                self._assign(new)
+                new = [item for item in new if item[1] not in skip]
+            ids = self.writer.write(new)
+            if self.rules:
+                self._assign(new, ids)
 
-    def _assign(self, new: list) -> None:
-        """Apply the rules to lines just written (`services.ledger.ledger_apply_rules` on new
-        lines, without reading every line back: only the matched ones' ids are looked up)."""
-        first = self.rules.first
-        categorise = self.categorise
-        matched = {}
-        for parsed, fingerprint, _entry in new:
-            v = parsed.values
-            if categorise(v[4]) in _RULE_CATEGORIES:
-                rule = first(v[4], v[0], v[10], v[7])
-                if rule is not None:
-                    matched[fingerprint] = rule
-        if not matched:
-            return
-        ids = self.writer.ids if not self.writer.sqlite else self._ids(list(matched))
-        self.allocations.write([(ids[fingerprint], rule) for fingerprint, rule in matched.items()])
-        self.assigned += len(matched)
+    def _assign(self, new: list, ids: list[int]) -> None:
+        """Charge the lines just written to the rules that matched them when they were read
+        (what `services.ledger.ledger_apply_rules` would do to new lines, without reading them
+        back: the writer knows their ids)."""
+        rules = self.rules
+        matched = [
+            (line_id, rules[item[2][1]])
+            for item, line_id in zip(new, ids, strict=True)
+            if item[2][1] is not None
+        ]
+        if matched:
+            self.allocations.write(matched)
+            self.assigned += len(matched)
 
     def _stored(self, fingerprints: list[str]) -> set[str]:
-        """Which of these fingerprints the workspace's ledger has."""
-        return set(self._ids(fingerprints))
-
-    def _ids(self, fingerprints: list[str]) -> dict[str, int]:
-        """{fingerprint: line id} of these fingerprints in the workspace's ledger: one query
-        (plain SQL: the ORM would spend more time preparing its thousands of parameters than
-        the database takes to answer)."""
+        """Which of these fingerprints the workspace's ledger has: one query (plain SQL: the ORM
+        would spend more time preparing its thousands of parameters than the database takes to
+        answer)."""
         quote = connection.ops.quote_name
         sql = (
-            f"SELECT {quote('fingerprint')}, {quote('id')} "  # noqa: S608 - no user text
+            f"SELECT {quote('fingerprint')} "  # noqa: S608 - no user text
             f"FROM {quote(LedgerLine._meta.db_table)} "
             f"WHERE {quote('workspace_id')} = %s AND {quote('fingerprint')} "
         )
@@ -333,7 +352,7 @@ class FecImport:
             sql, params = sql + f"IN ({marks})", [self.workspace.pk, *fingerprints]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+            return {row[0] for row in cursor.fetchall()}
 
     def _close_entries(self) -> None:
         """Report unbalanced entries; count the lines of refused entries as refused."""
@@ -341,23 +360,23 @@ class FecImport:
         header = self.layout.header("EcritureNum")
         errors = []
         skipped = 0
-        for key, entry in self.book.entries.items():
+        for key, entry in self.troubled.items():
             clean = entry.lines - entry.bad_lines
-            unbalanced = not entry.bad_lines and entry.debit != entry.credit
-            if unbalanced:
+            if not entry.bad_lines:  # unbalanced
                 errors.append(
                     RowError(
                         entry.first_line, "EcritureNum", header, unbalanced_message(key, entry)
                     )
                 )
-            elif entry.bad_lines and clean:
+            elif clean:
                 skipped += clean
             else:
                 continue
+            stored = self.stored_lines.get(key, 0)
             report.valid -= clean
             report.invalid += clean
-            report.unchanged -= entry.stored_lines
-            report.create -= clean - entry.stored_lines
+            report.unchanged -= stored
+            report.create -= clean - stored
         report.add_errors(errors)
         if skipped:
             report.notes.append(
@@ -377,7 +396,7 @@ class FecImport:
 
 
 class _IsoDates(dict):
-    """date → its ISO text (how Django stores dates in SQLite), None → None, remembered."""
+    """date → its ISO text (how both databases take a date as text), None → None, remembered."""
 
     def __missing__(self, value):
         text = self[value] = value.isoformat()
@@ -385,8 +404,11 @@ class _IsoDates(dict):
 
 
 class _Writer:
-    """Inserts ledger lines with `executemany`: no model instances, values in the database's
-    own types (SQLite stores dates and decimals as text, as Django would).
+    """Writes ledger lines as plain rows: no model instances, values as text as the databases
+    take them (SQLite stores dates and decimals as text, as Django would; PostgreSQL's COPY
+    reads text). `prepare` turns a line's values into its row, its category and the rule that
+    assigns it; it needs no database, so that it runs where the file is read, maybe in the
+    reading child. `write` inserts prepared lines.
 
     Lines are written in the file's order (their ids keep the order of an entry's lines). On
     SQLite the connection's page cache is raised to `SQLITE_CACHE_KIB` for the import: with the
@@ -396,19 +418,17 @@ class _Writer:
 
     SQLITE_CACHE_KIB = 65536
 
-    def __init__(self, *, workspace, user, source_name: str):
-        self.workspace = workspace
-        self.user_id = user.pk if user is not None else None
-        self.source_name = source_name
-        self.written = 0
-        ops = connection.ops
+    def __init__(self, *, workspace, user, source_name: str, categorise, matcher):
         self.sqlite = connection.vendor == "sqlite"
         now = timezone.now()
-        self.now = ops.adapt_datetimefield_value(now) if self.sqlite else now
+        now = connection.ops.adapt_datetimefield_value(now) if self.sqlite else now
+        self._head = (workspace.pk, now, now, user.pk if user is not None else None, 1)
+        self._source_name = source_name
+        self._categorise = categorise
+        self._matcher = matcher
         self._dates = _IsoDates({None: None})
         self._cache_size = None
-        #: PostgreSQL: {fingerprint: id} of the chunk last written (SQLite: read back if needed).
-        self.ids: dict[str, int] = {}
+        self.written = 0
 
     def close(self) -> None:
         if self._cache_size is not None:
@@ -416,75 +436,62 @@ class _Writer:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
             self._cache_size = None
 
-    def write(self, items: list, categorise) -> None:
-        workspace_id = self.workspace.pk
-        now, user_id, source = self.now, self.user_id, self.source_name
+    def prepare(self, v: list, fingerprint: str) -> tuple[tuple, int | None]:
+        """A line's row (`COLUMN_NAMES`) and the id of the first rule that assigns it."""
+        as_date = self._dates.__getitem__
+        account = v[4]
+        category = self._categorise(account)
+        rule = None
+        if self._matcher is not None and category in _RULE_CATEGORIES:
+            rule = self._matcher.first(account, v[0], v[10], v[7])
+        row = (
+            *self._head,
+            v[0],
+            v[1],
+            v[2],
+            as_date(v[3]),
+            account,
+            v[5],
+            v[6],
+            v[7],
+            v[8],
+            as_date(v[9]),
+            v[10],
+            v[11],
+            v[12],
+            v[13],
+            as_date(v[14]),
+            as_date(v[15]),
+            v[16] or None,
+            v[17],
+            fingerprint,
+            category,
+            self._source_name,
+        )
+        return row, None if rule is None else rule.pk
+
+    def write(self, items: list) -> list[int]:
+        """Insert these lines (fingerprint, entry key, `prepare`'s answer); their ids, in the
+        same order."""
         if self.sqlite:
-            as_date = self._dates.__getitem__
-            rows = [
-                (
-                    workspace_id,
-                    now,
-                    now,
-                    user_id,
-                    1,
-                    v[0],
-                    v[1],
-                    v[2],
-                    as_date(v[3]),
-                    v[4],
-                    v[5],
-                    v[6],
-                    v[7],
-                    v[8],
-                    as_date(v[9]),
-                    v[10],
-                    v[11],
-                    v[12],
-                    v[13],
-                    as_date(v[14]),
-                    as_date(v[15]),
-                    v[16] or None,
-                    v[17],
-                    fingerprint,
-                    categorise(v[4]),
-                    source,
-                )
-                for v, fingerprint in ((item[0].values, item[1]) for item in items)
-            ]
+            if self._cache_size is None:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA cache_size")
+                    self._cache_size = cursor.fetchone()[0]
+                    cursor.execute(f"PRAGMA cache_size = -{self.SQLITE_CACHE_KIB}")
+            insert_rows(LedgerLine, COLUMN_NAMES, [item[2][0] for item in items])
+            # The rows took consecutive ids: the table is AUTOINCREMENT and this transaction
+            # holds SQLite's only write lock, so nobody else inserted in between.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+            ids = list(range(last - len(items) + 1, last + 1))
         else:
             ids = self._reserve_ids(len(items))
-            self.ids = {}
-            rows = []
-            for (parsed, fingerprint, _entry), line_id in zip(items, ids, strict=True):
-                v = parsed.values
-                self.ids[fingerprint] = line_id
-                rows.append(
-                    (
-                        line_id,
-                        workspace_id,
-                        now,
-                        now,
-                        user_id,
-                        1,
-                        *v[:11],
-                        Decimal(v[11]),
-                        Decimal(v[12]),
-                        *v[13:16],
-                        Decimal(v[16]) if v[16] else None,
-                        v[17],
-                        fingerprint,
-                        categorise(v[4]),
-                        source,
-                    )
-                )
-        if self.sqlite and self._cache_size is None:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size")
-                self._cache_size = cursor.fetchone()[0]
-                cursor.execute(f"PRAGMA cache_size = -{self.SQLITE_CACHE_KIB}")
-        insert_rows(LedgerLine, COLUMN_NAMES if self.sqlite else ("id", *COLUMN_NAMES), rows)
-        self.written += len(rows)
+            rows = [(line_id, *item[2][0]) for item, line_id in zip(items, ids, strict=True)]
+            insert_rows(LedgerLine, ("id", *COLUMN_NAMES), rows)
+        self.written += len(items)
+        return ids
 
     def _reserve_ids(self, count: int) -> list[int]:
         """PostgreSQL: take `count` ids from the table's sequence, so that the lines' ids are
@@ -507,10 +514,13 @@ def import_fec(
     progress=None,
     max_errors: int = MAX_REPORTED_ERRORS,
     request=None,
+    parallel: bool = False,
 ) -> ImportReport:
     """Check (and with `commit`, import) a FEC source into the workspace's ledger.
 
-    Call it inside `django_scopes.scope(workspace=...)`.
+    Call it inside `django_scopes.scope(workspace=...)`. With `parallel`, a large file is read
+    in a forked child process while this one writes (`core.forked`): only from a
+    single-threaded process such as a management command, never from a web server's threads.
     """
     return FecImport(
         workspace=workspace,
@@ -521,6 +531,7 @@ def import_fec(
         progress=progress,
         max_errors=max_errors,
         request=request,
+        parallel=parallel,
     ).run()
 
 
