@@ -6,7 +6,8 @@ charges 60–65 against suppliers, products 70–75 against customers, bank tran
 three carries an analytic code the assignment rules look for. It is generated under /tmp, then a
 worker process (production settings, `bench/settings_bench.py`) imports it into a fresh,
 migrated database with six account mappings and five assignment rules, through the same code as
-`manage.py import_fec` (`finance.importers.fec.import_fec` over `finance.fec.FecFile`):
+`manage.py import_fec` (`finance.importers.fec.import_fec` over `finance.fec.FecFile`, with
+`parallel=True`: the file is read in a forked child process while the worker writes):
 
 1. the first import (commit): every line new, categorised, then the rules applied to the new
    lines, in one transaction;
@@ -14,11 +15,12 @@ migrated database with six account mappings and five assignment rules, through t
 3. a dry run of the same file (the preview): parse, check, look fingerprints up.
 
 Peak memory is the worker's maximum resident set size (`ru_maxrss`) after each step, with its
-size before the first import (Django loaded) for reference.
+size before the first import (Django loaded) for reference, and the reading child's. CPU time is
+given for each process: the two share the machine's 2 cores.
 
     nice .venv/bin/python bench/bench_fec_import.py                    # SQLite and PostgreSQL
     nice .venv/bin/python bench/bench_fec_import.py --db sqlite --lines 200000 --no-record
-    nice .venv/bin/python bench/bench_fec_import.py --db sqlite --profile   # cProfile the import
+    nice .venv/bin/python bench/bench_fec_import.py --db sqlite --profile   # cProfile the writer
 
 Goal: >= 50,000 lines/s on SQLite for 1,000,000 lines.
 """
@@ -27,6 +29,7 @@ import argparse
 import json
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -317,6 +320,9 @@ def worker(args) -> None:
         print("RESULT {}", flush=True)
         return
     steps.append(step("first", "first import (commit)", commit=True))
+    if args.first_only:
+        print("RESULT " + json.dumps({"db": db, "steps": steps}), flush=True)
+        return
     with scope(workspace=workspace):
         stored = {
             "lines": LedgerLine.objects.filter(workspace=workspace).count(),
@@ -341,12 +347,27 @@ def worker(args) -> None:
 # --- orchestration ------------------------------------------------------------------------------
 
 
-def run_worker(db: str, args, path: Path) -> dict:
+def run_worker(db: str, args, path: Path, *, first_only: bool = False) -> dict:
     DATABASES.prepare(db)
     command = [PY, str(Path(__file__).resolve()), "--worker", "--file", str(path)]
     if args.profile:
         command.append("--profile")
+    if first_only:
+        command.append("--first-only")
     return run_worker_process(command, DATABASES.env_for(db))
+
+
+def run_database(db: str, args, path: Path) -> dict:
+    """Every step once, then the first import again (`--first-runs`) into fresh databases: this
+    machine's speed drifts by up to a quarter within minutes, so the goal is judged on the
+    median of the first imports."""
+    result = run_worker(db, args, path)
+    if args.profile:
+        return result
+    result["first_runs"] = [result["steps"][0]]
+    for _ in range(args.first_runs - 1):
+        result["first_runs"].append(run_worker(db, args, path, first_only=True)["steps"][0])
+    return result
 
 
 def versions(results) -> str:
@@ -391,42 +412,64 @@ def section(results: list[dict], data: dict) -> str:
         + "; ".join(f"{r['db']} {r['load']}" for r in results)
         + " (2 shared cores: other work was running when above 1).",
         "",
-        "| database | step | seconds | lines/s | CPU s (this process) | peak RSS MB |",
+        "| database | step | seconds | lines/s | CPU s: writer + reading child | "
+        "peak RSS MB: writer, child |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for result in results:
         for item in result["steps"]:
             lines.append(
                 f"| {result['db']} | {item['label']} | {item['seconds']:.1f} | "
-                f"{item['lines_per_second']:,.0f} | {item['cpu_seconds']:.1f} | "
-                f"{item['peak_rss_mb']:,.0f} |"
+                f"{item['lines_per_second']:,.0f} | {item['cpu_seconds']:.1f} + "
+                f"{item['child_cpu_seconds']:.1f} | {item['peak_rss_mb']:,.0f}, "
+                f"{item['child_peak_rss_mb']:,.0f} |"
             )
+    lines.append("")
+    for result in results:
+        rates = sorted(item["lines_per_second"] for item in result["first_runs"])
+        lines.append(
+            f"First import on {result['db']}, {len(rates)} runs into fresh databases: median "
+            f"**{statistics.median(rates):,.0f} lines/s** (slowest {rates[0]:,.0f}, fastest "
+            f"{rates[-1]:,.0f}; the table shows the first run)."
+        )
+    sqlite_rates = [
+        item["lines_per_second"]
+        for result in results
+        if result["db"] == "sqlite"
+        for item in result["first_runs"]
+    ]
+    median = statistics.median(sqlite_rates) if sqlite_rates else 0
+    verdict = "met" if median >= GOAL else "**missed**"
     lines += [
         "",
-        f"Goal: >= {GOAL:,} lines/s on SQLite for 1,000,000 lines: **met by the re-import and "
-        "the dry run, not by the first import**.",
+        f"Goal: >= {GOAL:,} lines/s on SQLite for 1,000,000 lines: {verdict} by the median "
+        "first import (the re-import and the dry run are faster).",
         "",
-        "Where the first import's time goes (cProfile of 300,000 lines on SQLite, 2026-11-30): "
-        "about half is SQLite inserting the rows (one `executemany` per 5,000 lines; ~13 µs a "
-        "row for 26 columns and six indexes, the unique (workspace, fingerprint) one filled at "
-        "random; dropping the three single-column indexes the model inherits or declares "
-        "changed nothing measurable), the rest reading (the `csv` module, ~3 µs a line), "
-        "checking and normalising (~4 µs), hashing (~1.5 µs) and building rows (~2.5 µs). "
-        "What made it 3× faster than the first version: the cyclic garbage collector paused "
-        "during the import (the entry book's hundreds of thousands of objects were walked "
-        "again and again: 5× on parsing), a common-case path in the line parser, fingerprints "
-        "looked up with plain SQL (the ORM spent ~20 µs a line preparing 5,000 parameters), "
-        "the rules matched while the lines are written (only matched lines' ids read back; "
-        "PostgreSQL reserves the ids from the sequence and writes with COPY), and a 64 MB "
-        "SQLite page cache for the import (the default 2 MB spilled index pages to disk). "
-        "Going further on SQLite would take writing from a second process or thread while "
-        "parsing (the GIL holds Python to one core) or fewer indexes on the ledger table; "
-        "neither is done. On PostgreSQL the server shares the 2 cores with the client (CPU s "
-        "is the client's only); ANALYZE runs before a large re-import, since statistics lag "
-        "behind bulk loads and the fingerprint lookups otherwise read the whole ledger.",
+        "How (2026-11-30; the first import was 28,600 lines/s before this work): "
+        "`manage.py import_fec` reads the file in a forked child process (`core.forked`) "
+        "while it writes: the child parses, checks, fingerprints, totals the entries, "
+        "categorises, matches the assignment rules and builds each row; the writer only "
+        "unpickles rows (~1.5 µs a line) and inserts them. Both halves take 15–18 CPU s a "
+        "million lines, which is why the two cores finish together. On the writer's side: the "
+        "ledger table keeps 2 of its 6 indexes (the unique (workspace, fingerprint) one alone "
+        "costs 3–5 µs of a row's ~10 µs insert; the single-column workspace, user and category "
+        "indexes and (workspace, account) went: an account or category filter now reads the "
+        "workspace's lines in date order, ≈0.3 s instead of ≈0.1 s for a million lines), the "
+        "allocations lose their two redundant indexes, SQLite does not re-check the foreign "
+        "keys of rows it is known to hold the parents of (as `loaddata` does not: about a "
+        "tenth of the insert), and the new lines' ids come from `last_insert_rowid()` instead "
+        "of being read back for the rules. Before that: the cyclic garbage collector paused "
+        "during the import, a common-case path in the line parser, fingerprints looked up with "
+        "plain SQL, a 64 MB SQLite page cache for the import. This machine's speed varies by up "
+        "to a quarter from one minute to the next (the same micro-benchmark of inserts gave 9 "
+        "and 15 µs a row), hence the median of several runs. On PostgreSQL the server shares "
+        "the 2 cores with both "
+        "processes (its CPU time is not counted here); ANALYZE runs before a large re-import, "
+        "since statistics lag behind bulk loads.",
         "",
-        "Run it (about 5 minutes for both databases): `.venv/bin/python "
-        "bench/bench_fec_import.py` (`--db sqlite`, `--lines N`, `--profile`, `--no-record`).",
+        "Run it (about 8 minutes for both databases): `.venv/bin/python "
+        "bench/bench_fec_import.py` (`--db sqlite`, `--lines N`, `--first-runs N`, "
+        "`--profile`, `--no-record`).",
         "",
     ]
     return "\n".join(lines)
@@ -441,7 +484,11 @@ def main() -> None:
     parser.add_argument("--json", help="also write the raw figures to this file")
     parser.add_argument("--from-json", help="record the figures of an earlier --json run")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--first-runs", type=int, default=3, help="first imports measured (median recorded)"
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--first-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args)
@@ -455,7 +502,7 @@ def main() -> None:
     log(f"generating {args.lines:,} lines into {path}")
     data = generate(path, args.lines)
     log(f"  {data}")
-    results = [run_worker(db, args, path) for db in args.db]
+    results = [run_database(db, args, path) for db in args.db]
     if args.json:
         Path(args.json).write_text(json.dumps({"data": data, "results": results}, indent=1))
     if args.profile:

@@ -115,7 +115,6 @@ class FecImport:
             max_errors=max_errors,
         )
         self.layout: Layout | None = None
-        self.book = EntryBook()
         #: The entries that cannot be imported (`EntryBook.troubled`), known after a pass.
         self.troubled: dict[str, Entry] = {}
         #: Per entry key, how many of its lines the ledger already has.
@@ -261,7 +260,7 @@ class FecImport:
         The reading (`fec.read_chunks`) runs in a child process when `parallel` allows it, so
         that the file is read and checked while the previous chunk is written.
         """
-        book = self.book if count else EntryBook()
+        book = EntryBook()  # each pass ranks identical lines afresh
         source, layout = self.source, self.layout
         prepare = self.writer.prepare if write else None
         total = source.total
