@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from maillage.core.models import AuditEvent, ImportJob
@@ -340,3 +341,15 @@ def test_import_file_command_knows_the_fec(workspace, tmp_path):
     call_command("import_file", "fec", str(path), workspace=workspace.slug, commit=True, stdout=out)
     assert "Imported: 6 created, 0 updated." in out.getvalue()
     assert stored(workspace)[0].source_name == "FEC.txt"
+
+
+def test_an_unbalanced_entry_of_one_line_says_so(workspace, tmp_path):
+    lines = [*LINES, line(EcritureNum="AC000099", CompteNum="6063", Debit="12,00")]
+    report = run(workspace, _write(tmp_path, fec_text(lines)))
+    assert _errors(report)[-1][2] == (
+        "Entry AC AC000099 is not balanced: debits 12.00, credits 0.00, a difference of 12.00 "
+        "(the entry has a single line)."
+    )
+    with translation.override("fr"):
+        report = run(workspace, _write(tmp_path, fec_text(lines), name="fr.txt"))
+    assert "(l'écriture n'a qu'une ligne)" in _errors(report)[-1][2]

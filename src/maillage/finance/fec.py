@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.money import format_decimal, to_decimal
 
@@ -673,9 +674,12 @@ def _amount_text(cents: int) -> str:
 
 
 def unbalanced_message(key: str, entry: Entry) -> str:
-    return _(
+    return ngettext(
         "Entry %(entry)s is not balanced: debits %(debit)s, credits %(credit)s, a difference "
-        "of %(difference)s (the entry has %(lines)s lines; this is its first)."
+        "of %(difference)s (the entry has a single line).",
+        "Entry %(entry)s is not balanced: debits %(debit)s, credits %(credit)s, a difference "
+        "of %(difference)s (the entry has %(lines)s lines; this is its first).",
+        entry.lines,
     ) % {
         "entry": entry_name(key),
         "debit": _amount_text(entry.debit),
