@@ -75,6 +75,7 @@ from .pagination import LimitOffset
 from .resources import (
     one,
     register_resource,
+    resolve_refs,
     service_delete,
     service_user,
     with_related,
@@ -159,16 +160,14 @@ PARENTS = {
 
 
 def _fields(request, resource: Resource, engagement, data: dict) -> dict:
-    fields = dict(data)
-    for name, (model, scoped) in resource.refs.items():
-        if name in fields:
-            pk = fields[name]
-            scope = engagement if scoped else None
-            if isinstance(pk, list):
-                fields[name] = [_ref(request, model, name, item, scope) for item in pk]
-            else:
-                fields[name] = _ref(request, model, name, pk, scope)
-    return fields
+    """The service's arguments: ids resolved (422 naming the field when unknown)."""
+    return resolve_refs(
+        resource,
+        data,
+        lambda model, name, pk, scoped: _ref(
+            request, model, name, pk, engagement if scoped else None
+        ),
+    )
 
 
 def _rows(request, resource: Resource):

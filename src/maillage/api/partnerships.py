@@ -70,6 +70,7 @@ from .pagination import LimitOffset
 from .resources import (
     one,
     register_resource,
+    resolve_refs,
     service_delete,
     service_user,
     with_related,
@@ -189,15 +190,13 @@ def _partnership_of(parent) -> Partnership:
 
 def _fields(request, resource: Resource, partnership, data: dict) -> dict:
     """The service's arguments: ids resolved (422 naming the field when unknown)."""
-    fields = dict(data)
-    for name, (model, scoped) in resource.refs.items():
-        if name in fields:
-            pk = fields[name]
-            if isinstance(pk, list):
-                fields[name] = [_ref(request, model, name, item) for item in pk]
-            else:
-                fields[name] = _ref(request, model, name, pk, partnership if scoped else None)
-    return fields
+    return resolve_refs(
+        resource,
+        data,
+        lambda model, name, pk, scoped: _ref(
+            request, model, name, pk, partnership if scoped else None
+        ),
+    )
 
 
 def _register_resource(resource: Resource) -> None:

@@ -39,6 +39,20 @@ def with_related(rows, resource):
     return rows
 
 
+def resolve_refs(resource, data: dict, ref: Callable) -> dict:
+    """The payload with the ids of `resource.refs` replaced by their rows: `ref(model, name, pk,
+    scoped)` for each one present (each id of a list), which raises the 422 naming the field."""
+    fields = dict(data)
+    for name, (model, scoped) in resource.refs.items():
+        if name in fields:
+            pk = fields[name]
+            if isinstance(pk, list):
+                fields[name] = [ref(model, name, item, scoped) for item in pk]
+            else:
+                fields[name] = ref(model, name, pk, scoped)
+    return fields
+
+
 def service_user(request) -> dict:
     """The arguments every service takes about the caller."""
     return {"user": request.user, "request": request}

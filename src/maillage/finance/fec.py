@@ -558,11 +558,6 @@ class FecParser:
 # --- entries -------------------------------------------------------------------------------------
 
 
-def fingerprint(text: str, rank: int) -> str:
-    """sha1 of the normalised line and its rank among the identical lines of its entry."""
-    return hashlib.sha1(f"{text}\x1e{rank}".encode()).hexdigest()  # noqa: S324 - not security
-
-
 @dataclass(slots=True)
 class Entry:
     first_line: int
