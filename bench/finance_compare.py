@@ -81,7 +81,6 @@ def cost_tuple(cost) -> tuple:
             cost.in_kind,
             cost.line_id,
             cost.allocation_id,
-            cost.line_share_total,
         )
     )
 

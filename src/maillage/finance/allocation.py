@@ -10,11 +10,12 @@ Everything here is a read; nothing is stored. The rules, in the order they apply
      87 on the product side), never added to cash;
    - *ledger lines* allocated to the project: the line's amount (a charge's debit − credit, a
      product's credit − debit) × the allocation's share; the line's category (mapped account).
-   Time is read in groups (person, project, agreement, month: one SQL aggregate), split at the
-   days where a contract or one of the project's agreements starts or ends, so that a group
-   has one rate and lies wholly inside or outside every agreement's period. The costs come in
-   one order whatever the database: time by person, project, agreement (none first) and month,
-   then ledger shares by date, line and allocation.
+   Time is read in groups (person, project, agreement, month) from the summary the database
+   keeps (`TimeMonth`, see `time_summary.py`; the months a period cuts, from the entries),
+   split at the days where a contract or one of the project's agreements starts or ends, so
+   that a group has one rate and lies wholly inside or outside every agreement's period. The
+   costs come in one order whatever the database: time by person, project, agreement (none
+   first) and month, then ledger shares by date, line and allocation.
 2. **Charges to agreements.** A cost named with an agreement (a time entry's or a ledger
    allocation's) is charged 100 % to it; any other cost is charged to the project's agreements
    by the project's funding keys (`FundingKey.share`). A cost is charged to an agreement only
@@ -51,12 +52,10 @@ from django.db.models import (
     Func,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Round, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Round, TruncMonth
 
 from maillage.core.money import allocate, round_euro
 
@@ -70,6 +69,7 @@ from .models import (
     Person,
     Project,
     TimeEntry,
+    TimeMonth,
 )
 from .models.accounts import CHARGE_SIDE, PRODUCT_SIDE, STAFF_CATEGORY
 
@@ -97,7 +97,6 @@ class Cost:
     in_kind: bool = False
     line_id: int | None = None
     allocation_id: int | None = None
-    line_share_total: Decimal = ZERO  # a ledger line's shares across all its allocations
 
     @property
     def is_product(self) -> bool:
@@ -309,26 +308,23 @@ def _splits(first: datetime.date, last: datetime.date, cuts: list[datetime.date]
     return index < len(cuts) and cuts[index] <= last
 
 
-#: SQLite's grouping expressions (templates of `Func`), written out so that the indexes on
-#: the same expressions serve the queries (migration 0003: an index on an expression serves a
-#: query that writes it identically, constants included, never as bound parameters). Django's
-#: `TruncMonth` and ISO week functions are Python functions called for every row on SQLite.
+#: The month of a day, written out per database (for the months a period cuts, read from the
+#: entries). SQLite: Django's `TruncMonth` is a Python function called for every row there.
+#: PostgreSQL: on the day as a plain timestamp, returned as a date; `TruncMonth("date")` casts
+#: the day to a timestamp *with* time zone, which costs the server a time zone conversion per
+#: row and the client a Python parse per group.
 SQLITE_MONTH = "substr(%(expressions)s, 1, 7)"
-SQLITE_WEEK = "date(%(expressions)s, '-6 days', 'weekday 1')"
+POSTGRESQL_MONTH = "DATE_TRUNC('month', %(expressions)s::timestamp)::date"
 
 
 def month_key(queryset):
     """An expression grouping `date` by month, computed by the database itself."""
-    if connections[queryset.db].vendor == "sqlite":
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite":
         return Func("date", template=SQLITE_MONTH, output_field=CharField())
+    if vendor == "postgresql":
+        return Func("date", template=POSTGRESQL_MONTH, output_field=DateField())
     return TruncMonth("date")
-
-
-def week_key(queryset):
-    """An expression grouping `date` by ISO week (its Monday), computed by the database."""
-    if connections[queryset.db].vendor == "sqlite":
-        return Func("date", template=SQLITE_WEEK, output_field=DateField())
-    return TruncWeek("date")
 
 
 #: How many (project or person, month) windows one query reads day by day.
@@ -390,6 +386,49 @@ def _group_order(group: dict) -> tuple:
     )
 
 
+def _month_groups(workspace, project_ids, entries, start, end) -> list[tuple]:
+    """The time of `project_ids` by (project, person, agreement, month) between `start` and
+    `end` (either may be None): (project, person, agreement, hundredths of hours, first day,
+    last day). Whole months come from the summary the database keeps (`TimeMonth`); the days
+    of a month that the period cuts, from the entries themselves."""
+    first_full = start if start is None or start.day == 1 else _month_bounds(start)[1] + ONE_DAY
+    last_full = end if end is None or end == _month_bounds(end)[1] else end.replace(day=1) - ONE_DAY
+    whole = first_full is None or last_full is None or first_full <= last_full
+    if not whole:
+        cut = [(start, end)]  # no whole month: within one month, or parts of two
+    else:  # the months cut by `start` or `end`
+        cut = [(start, first_full - ONE_DAY)] if start is not None and start != first_full else []
+        if end is not None and end != last_full:
+            cut.append((last_full + ONE_DAY, end))
+    names = ("project_id", "person_id", "agreement_id", "hundredths", "first", "last")
+    rows = []
+    if whole:
+        summary = TimeMonth.objects.filter(workspace=workspace, project_id__in=project_ids)
+        if first_full is not None:
+            summary = summary.filter(month__gte=first_full)
+        if last_full is not None:
+            summary = summary.filter(month__lte=last_full)
+        rows += raw_rows(summary.values_list(*names).order_by(), names)
+    if cut:
+        condition = Q()
+        for first, last in cut:
+            condition |= Q(date__range=(first, last))
+        days = entries.filter(condition)
+        grouped = (
+            days.values("project_id", "person_id", "agreement_id", month=month_key(days))
+            .annotate(hours=hundredths(Sum("hours")), first=Min("date"), last=Max("date"))
+            .order_by()
+        )
+        columns = ("project_id", "person_id", "agreement_id", "month", "hours", "first", "last")
+        rows += [
+            (project_id, person_id, agreement_id, hours, first, last)
+            for project_id, person_id, agreement_id, _month, hours, first, last in raw_rows(
+                grouped, columns
+            )
+        ]
+    return rows
+
+
 def _time_costs(
     workspace,
     project_ids: list[int],
@@ -402,14 +441,7 @@ def _time_costs(
         entries = entries.filter(date__gte=start)
     if end:
         entries = entries.filter(date__lte=end)
-    # Grouped in the order of the index that serves it on SQLite (migration 0003), then put in
-    # one order whatever the database: person, project, agreement (none first), month.
-    rows = (
-        entries.values("project_id", "person_id", "agreement_id", month=month_key(entries))
-        .annotate(hours=hundredths(Sum("hours")), first=Min("date"), last=Max("date"))
-        .order_by()
-    )
-    names = ("project_id", "person_id", "agreement_id", "month", "hours", "first", "last")
+    # In one order whatever the database: person, project, agreement (none first), month.
     days_read = Days()
     groups = sorted(
         (
@@ -421,8 +453,8 @@ def _time_costs(
                 "first": days_read[first],
                 "last": days_read[last],
             }
-            for project_id, person_id, agreement_id, _month, hours, first, last in raw_rows(
-                rows, names
+            for project_id, person_id, agreement_id, hours, first, last in _month_groups(
+                workspace, project_ids, entries, start, end
             )
         ),
         key=_group_order,
@@ -535,21 +567,11 @@ def _ledger_costs(
         allocations = allocations.filter(line__entry_date__gte=start)
     if end:
         allocations = allocations.filter(line__entry_date__lte=end)
-    # Each line's shares across all its allocations (to any project), read with the row (a
-    # correlated subquery on the allocations' line index).
-    line_total = (
-        LedgerAllocation.objects.filter(workspace=workspace, line_id=OuterRef("line_id"))
-        .order_by()
-        .values("line_id")
-        .annotate(total=hundredths(Sum("share")))
-        .values("total")
-    )
     rows = (
         allocations.annotate(
             share_hundredths=hundredths(F("share")),
             debit_cents=hundredths(F("line__debit")),
             credit_cents=hundredths(F("line__credit")),
-            total_hundredths=Subquery(line_total),
         )
         .values_list(
             "id",
@@ -561,7 +583,6 @@ def _ledger_costs(
             "share_hundredths",
             "debit_cents",
             "credit_cents",
-            "total_hundredths",
         )
         .order_by("line__entry_date", "line_id", "id")
     )
@@ -575,7 +596,6 @@ def _ledger_costs(
         "share_hundredths",
         "debit_cents",
         "credit_cents",
-        "total_hundredths",
     )
     decimals, days_read = Hundredths(), Days()
     result = []
@@ -590,7 +610,6 @@ def _ledger_costs(
         share,
         debit,
         credit,
-        total,
     ) in raw_rows(rows, names):
         if category in PRODUCT_SIDE:
             amount = credit - debit  # in cents
@@ -610,7 +629,6 @@ def _ledger_costs(
                 agreement_id=agreement_id,
                 line_id=line_id,
                 allocation_id=allocation_id,
-                line_share_total=decimals[total or 0],
                 in_kind=category in ("86", "87"),
             )
         )

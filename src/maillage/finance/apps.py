@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,10 +15,12 @@ class FinanceConfig(AppConfig):
 
         from .personal_data import register_people, register_project_managers
         from .services.overviews import register_document_jobs
+        from .time_summary import on_post_migrate
 
         register_people()
         register_project_managers()
         register_document_jobs()
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="finance.time_summary")
 
         register_subject_kind(
             "project",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q, Subquery, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -45,10 +45,7 @@ from .allocation import (
     Days,
     Hundredths,
     allocate_projects,
-    hundredths,
-    month_key,
     raw_rows,
-    week_key,
     without_cycle_collection,
 )
 from .models import (
@@ -65,6 +62,7 @@ from .models import (
     Person,
     Project,
     TimeEntry,
+    TimeWeek,
 )
 from .models.accounts import CHARGE_CATEGORIES
 
@@ -569,22 +567,18 @@ def _hours(workspace, link) -> list[Finding]:
             person_id=person.pk,
         )
 
-    # One scan: each employee's hours by week and month (a week across two months is two
-    # chunks), with native date functions (on SQLite, Django's ISO week and month functions
-    # are Python functions called for every entry). Weeks and months add their chunks up, in
+    # Each employee's hours by week and month (a week across two months is two chunks), from
+    # the summary the database keeps (`TimeWeek`). Weeks and months add their chunks up, in
     # the order of the days, so in the order of (person, year, week) and (person, year, month).
     # Hours in hundredths, rows without Django's converters (see allocation.raw_rows).
-    rows = (
-        entries.values("person_id", week=week_key(entries), month=month_key(entries))
-        .annotate(hours=hundredths(Sum("hours")), first=Min("date"), last=Max("date"))
-        .order_by()
-    )
+    names = ("person_id", "hundredths", "first", "last")
+    rows = TimeWeek.objects.filter(workspace=workspace, person_id__in=list(employees))
     days = Days()
     chunks = sorted(
         (
             (person_id, days[first], days[last], hours)
-            for person_id, _week, _month, hours, first, last in raw_rows(
-                rows, ("person_id", "week", "month", "hours", "first", "last")
+            for person_id, hours, first, last in raw_rows(
+                rows.values_list(*names).order_by(), names
             )
         ),
         key=lambda chunk: (chunk[0], chunk[1]),

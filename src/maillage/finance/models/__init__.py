@@ -6,6 +6,7 @@
   what hangs off them (projects' keys, instalments, deadlines, variance explanations);
 - `projects`: projects and their multi-year budgets;
 - `staff`: people (employees and volunteers), contracts and time entries;
+- `time_summary`: time entries summed by month and by week, kept by the database;
 - `ledger`: FEC lines, assignment rules and the lines' allocations to projects;
 - `documents`: documents written in the background (the EU pack).
 """
@@ -28,6 +29,7 @@ from .funding import (
 from .ledger import AssignmentRule, LedgerAllocation, LedgerLine
 from .projects import BudgetLine, Project
 from .staff import Contract, Person, TimeEntry
+from .time_summary import TimeMonth, TimeWeek
 
 __all__ = [
     "AccountMapping",
@@ -52,5 +54,7 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "TimeEntry",
+    "TimeMonth",
+    "TimeWeek",
     "VarianceExplanation",
 ]
