@@ -2,10 +2,11 @@
 writes them: the ORM, a queryset update or delete, `bulk_create`, plain SQL."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django_scopes import scopes_disabled
@@ -173,8 +174,13 @@ def test_rebuild_repairs_and_differences_says_what_was_wrong():
     TimeMonth.objects.filter(workspace=workspace).update(hundredths=1)
     found = time_summary.differences(workspace.pk)
     assert len(found) == 2 and "missing" in found[0] and "wrong" in found[1]
-    call_command("time_summary", "--rebuild")
+    with pytest.raises(CommandError, match="2 summary rows differ"):
+        call_command("time_summary", stdout=io.StringIO())
+    call_command("time_summary", "--rebuild", stdout=io.StringIO())
     assert time_summary.differences(workspace.pk) == []
+    out = io.StringIO()
+    call_command("time_summary", stdout=out)
+    assert "matches" in out.getvalue()
 
 
 # Random writes through every path, then the summary against the entries (hypothesis).
@@ -340,3 +346,20 @@ def test_month_groups_of_any_period_are_the_entries_grouped(three_months, start,
         assert key not in found and _month_bounds(first) == _month_bounds(last)
         found[key] = (hours, first, last)
     assert found == expected
+
+
+def test_migrate_puts_back_missing_triggers_and_rebuilds_what_they_missed():
+    """On SQLite a migration that rebuilds the entries' table drops its triggers."""
+    workspace = WorkspaceFactory()
+    with connection.cursor() as cursor:
+        for name in time_summary.installed(connection):
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER {name}")
+            else:
+                cursor.execute(f"DROP TRIGGER {name} ON {time_summary.ENTRIES}")
+    TimeEntryFactory(workspace=workspace, hours=Decimal("6"))  # missed by the summary
+    assert len(time_summary.differences(workspace.pk)) == 2
+    time_summary.on_post_migrate(sender=None)
+    assert time_summary.installed(connection) == time_summary._wanted(connection)
+    assert time_summary.differences(workspace.pk) == []
+    assert time_summary.install() is False  # nothing to do the next time
