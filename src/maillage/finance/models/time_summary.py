@@ -19,15 +19,11 @@ from django_scopes import ScopedManager
 from maillage.core.models import workspace_field
 
 
-class TimeMonth(models.Model):
-    """A person's hours on a project, for one agreement or none, in one month."""
+class TimeSums(models.Model):
+    """What both summaries hold for a person over some days of one month."""
 
     workspace = workspace_field(db_index=False)
     person = models.ForeignKey("finance.Person", on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey("finance.Project", on_delete=models.CASCADE, related_name="+")
-    agreement = models.ForeignKey(
-        "finance.FundingAgreement", on_delete=models.CASCADE, null=True, related_name="+"
-    )
     month = models.DateField()  # its first day
     hundredths = models.BigIntegerField()
     first = models.DateField()
@@ -35,6 +31,18 @@ class TimeMonth(models.Model):
     entries = models.PositiveIntegerField()
 
     objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        abstract = True
+
+
+class TimeMonth(TimeSums):
+    """A person's hours on a project, for one agreement or none, in one month."""
+
+    project = models.ForeignKey("finance.Project", on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(
+        "finance.FundingAgreement", on_delete=models.CASCADE, null=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -52,20 +60,11 @@ class TimeMonth(models.Model):
         return f"{self.person_id}/{self.project_id}/{self.agreement_id} {self.month:%Y-%m}"
 
 
-class TimeWeek(models.Model):
+class TimeWeek(TimeSums):
     """A person's hours in the days of one ISO week that lie in one month (a week across two
     months is two rows): the weeks and the months of the hours check."""
 
-    workspace = workspace_field(db_index=False)
-    person = models.ForeignKey("finance.Person", on_delete=models.CASCADE, related_name="+")
     week = models.DateField()  # its Monday
-    month = models.DateField()  # its first day
-    hundredths = models.BigIntegerField()
-    first = models.DateField()
-    last = models.DateField()
-    entries = models.PositiveIntegerField()
-
-    objects = ScopedManager(workspace="workspace")
 
     class Meta:
         constraints = [
