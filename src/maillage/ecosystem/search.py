@@ -5,7 +5,8 @@ exports, API). `search_actors(workspace, filters, page)` adds the text query:
 
 - SQLite: the FTS5 table `ecosystem_actor_fts` (migration 0002), `remove_diacritics 2`, bm25;
 - PostgreSQL: `to_tsvector('maillage_french', search_text)` (french stemming after unaccent),
-  GIN index on (workspace_id, tsvector), ts_rank_cd.
+  stored in the generated column `search_vector` (migration 0004), GIN index on
+  (workspace_id, search_vector), ts_rank_cd.
 
 Both take the first `CANDIDATE_LIMIT` matches of the text query in the workspace, keep those that
 pass the filters, and rank only these: a frequent word in a registry of millions of actors costs
@@ -204,11 +205,9 @@ def _candidates_sql(workspace, terms: list[str]) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         return (
-            "SELECT a.id, -ts_rank_cd(to_tsvector('maillage_french'::regconfig, a.search_text), "
-            "query) AS score FROM ecosystem_actor a, "
+            "SELECT a.id, -ts_rank_cd(a.search_vector, query) AS score FROM ecosystem_actor a, "
             "to_tsquery('maillage_french'::regconfig, %s) query "
-            "WHERE a.workspace_id = %s AND "
-            "to_tsvector('maillage_french'::regconfig, a.search_text) @@ query LIMIT {limit}",
+            "WHERE a.workspace_id = %s AND a.search_vector @@ query LIMIT {limit}",
             [tsquery, workspace.pk],
         )
     match = "ws : w{} AND body : ({})".format(
