@@ -244,3 +244,18 @@ def test_an_interview_quoted_by_a_finding_cannot_be_deleted(owner, engagement):
     assert "Findings quote this interview" in response.content.decode()
     with scopes_disabled():
         assert Interview.objects.filter(pk=interview.pk).exists()
+
+
+def test_the_interview_count_agrees_in_number_in_french(owner, engagement, interview):
+    """French puts 0 and 1 in the singular: « 1 réalisé sur 22 attendus »."""
+    client = client_for(owner)
+    client.cookies["maillage_language"] = "fr"
+    page = url("engagement", engagement)
+    assert "1 réalisé sur 22 attendus" in _text(client.get(page))
+    InterviewFactory(engagement=engagement)
+    assert "2 réalisés sur 22 attendus" in _text(client.get(page))
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
