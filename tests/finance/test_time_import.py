@@ -84,6 +84,23 @@ def test_import_french_csv_by_email_and_name(workspace, world):
     assert AuditEvent.objects.filter(workspace=workspace, changes__import="time").count() == 1
 
 
+def test_a_file_longer_than_one_insert_statement(workspace, world):
+    """Rows are written several hundred per INSERT: every row lands once, the summary agrees."""
+    from datetime import timedelta
+
+    from maillage.finance import time_summary
+    from maillage.finance.importers.time_entries import ROWS_PER_INSERT
+
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(ROWS_PER_INSERT + 37)]
+    lines = [f"camille@example.org;{d:%d/%m/%Y};JARDINS;;1,25;" for d in days]
+    report = _import(workspace, world["member"], "\n".join([FRENCH_CSV.splitlines()[0], *lines]))
+    assert report.committed, report.errors
+    with scope(workspace=workspace):
+        assert TimeEntry.objects.count() == len(days)
+        assert sorted(TimeEntry.objects.values_list("date", flat=True)) == days
+    assert time_summary.differences(workspace.pk) == []
+
+
 def test_reimport_is_idempotent_and_updates_hours(workspace, world):
     _import(workspace, world["member"], FRENCH_CSV)
     report = _import(workspace, world["member"], FRENCH_CSV)
