@@ -89,7 +89,7 @@ def test_a_file_longer_than_one_insert_statement(workspace, world):
     from datetime import timedelta
 
     from maillage.finance import time_summary
-    from maillage.finance.importers.time_entries import ROWS_PER_INSERT
+    from maillage.finance.services.ledger import ROWS_PER_INSERT
 
     days = [date(2025, 1, 1) + timedelta(days=n) for n in range(ROWS_PER_INSERT + 37)]
     lines = [f"camille@example.org;{d:%d/%m/%Y};JARDINS;;1,25;" for d in days]

@@ -23,7 +23,7 @@ audit event records the import (none per line). And the FEC's own:
   `services.ledger.ledger_apply_rules` would do to them: same matcher, same classes).
 
 Lines are read and checked by `fec.read_chunks` (no database) and written a chunk at a time
-(`executemany` on SQLite, COPY on PostgreSQL), fingerprints looked up per chunk (only when the
+(multi-row INSERTs on SQLite, COPY on PostgreSQL), fingerprints looked up per chunk (only when the
 workspace already has lines). With `parallel` (the `import_fec` command), a large file is read
 in a forked child process while this one writes, which keeps both cores busy.
 """

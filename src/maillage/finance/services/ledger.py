@@ -12,6 +12,7 @@ optimistically locked (`core.services`). The FEC import itself is `finance.impor
   rule made turns it into a hand allocation: a person decided.
 """
 
+import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -311,10 +312,17 @@ def ledger_apply_rules(*, workspace, user, lines=None, request=None) -> RulesRes
     return result
 
 
+#: Rows per INSERT on SQLite: a statement costs more than its rows (and, where triggers fire,
+#: a statement journal of ~23 µs); 500 rows of 26 values stay far below the parameter limit.
+ROWS_PER_INSERT = 500
+
+
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert plain rows into `model`'s table, in the current transaction: COPY on PostgreSQL
-    (ten times faster than row by row), `executemany` elsewhere. No model instances, no
-    signals, no `full_clean`: for values already checked (the FEC import, the rules)."""
+    (ten times faster than row by row), multi-row INSERTs elsewhere (twice as fast as
+    `executemany`, five times where the table has triggers). No model instances, no signals,
+    no `full_clean`: for values already checked (the FEC and time imports, the rules). On
+    SQLite the rows take consecutive ids, in order."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -325,10 +333,16 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - no user text
-            cursor.executemany(sql, rows)
+            return
+        # Written with SQLite's own placeholders on its own cursor: Django's wrapper rewrites
+        # every `%s` of a statement by a regular expression, which for 13,000 of them cost
+        # more than the rows (the FEC import: 63,000 → 45,000 lines/s).
+        raw = cursor.cursor
+        one_row = f"({', '.join(['?'] * len(columns))})"
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            part = rows[start : start + ROWS_PER_INSERT]
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one_row] * len(part))}"  # noqa: S608 - no user text
+            sqlite3.Cursor.execute(raw, sql, [value for row in part for value in row])
 
 
 class AllocationWriter:
